@@ -1,0 +1,33 @@
+# natsts — build, run, test, bench. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+NODE_MODULES_STAMP := node_modules/.natsts-installed
+
+$(NODE_MODULES_STAMP): package.json package-lock.json server/package.json e2e/package.json bench/package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: deps build run tools test test-unit test-e2e bench clean
+
+deps: $(NODE_MODULES_STAMP)
+
+build: deps
+	npm run build -w server
+
+# The main job: a server on the embedded default (JetStream with a local store under ./data).
+run: build
+	bin/natsts-server -js -a 127.0.0.1 -p 4222 -m 8222 -sd ./data
+
+# Reference nats-server and nats CLI, pinned and cached outside the repo.
+tools:
+	bash e2e/tools/install.sh
+
+test: build tools
+	npx vitest run
+
+bench: build tools
+	node bench/run.mjs
+
+clean:
+	rm -rf server/dist

@@ -1,0 +1,111 @@
+// Validated server options: the single shape every part of the server reads.
+// Built from defaults, then a config file, then command-line flags (flags win), as nats-server does.
+
+export interface JetStreamOptions {
+  enabled: boolean;
+  storeDir: string;
+  /** bytes; -1 = dynamic (75% of system memory, as nats-server) */
+  maxMemoryStore: number;
+  /** bytes; -1 = dynamic (1TB or disk space) */
+  maxFileStore: number;
+  /** fsync policy for the file store: "always" (default here: fsync before ack, group-committed) or an interval in ms */
+  syncInterval: "always" | number;
+  domain: string;
+}
+
+export interface Options {
+  /** the config file this came from, if any (for reload) */
+  configFile: string;
+  host: string;
+  port: number;
+  serverName: string;
+  clientAdvertise: string;
+  maxPayload: number;
+  maxPending: number;
+  maxControlLine: number;
+  maxConnections: number;
+  /** 0 = unlimited */
+  maxSubscriptions: number;
+  /** ms */
+  pingInterval: number;
+  pingMax: number;
+  /** ms */
+  writeDeadline: number;
+  /** ms */
+  authTimeout: number;
+  /** ms */
+  lameDuckDuration: number;
+  /** ms */
+  lameDuckGracePeriod: number;
+  httpHost: string;
+  /** 0 = monitoring disabled; -1 = random port */
+  httpPort: number;
+  httpBasePath: string;
+  debug: boolean;
+  trace: boolean;
+  logtime: boolean;
+  logtimeUTC: boolean;
+  logFile: string;
+  pidFile: string;
+  portsFileDir: string;
+  noHeaderSupport: boolean;
+  disableSublistCache: boolean;
+  maxClosedClients: number;
+  /** simple authorization block (token or single user); full accounts come with their own issue */
+  authorization: AuthorizationOptions;
+  jetstream: JetStreamOptions;
+}
+
+export interface AuthorizationOptions {
+  user: string;
+  password: string;
+  token: string;
+  users: Array<{ user: string; password: string }>;
+}
+
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+
+/** nats-server 2.12 baseline (const.go, opts.go setBaselineOptions) */
+export function defaultOptions(): Options {
+  return {
+    configFile: "",
+    host: "0.0.0.0",
+    port: 4222,
+    serverName: "",
+    clientAdvertise: "",
+    maxPayload: 1024 * 1024,
+    maxPending: 64 * 1024 * 1024,
+    maxControlLine: 4096,
+    maxConnections: 64 * 1024,
+    maxSubscriptions: 0,
+    pingInterval: 2 * MINUTE,
+    pingMax: 2,
+    writeDeadline: 10 * SECOND,
+    authTimeout: 2 * SECOND,
+    lameDuckDuration: 2 * MINUTE,
+    lameDuckGracePeriod: 10 * SECOND,
+    httpHost: "0.0.0.0",
+    httpPort: 0,
+    httpBasePath: "",
+    debug: false,
+    trace: false,
+    logtime: true,
+    logtimeUTC: false,
+    logFile: "",
+    pidFile: "",
+    portsFileDir: "",
+    noHeaderSupport: false,
+    disableSublistCache: false,
+    maxClosedClients: 10000,
+    authorization: { user: "", password: "", token: "", users: [] },
+    jetstream: {
+      enabled: false,
+      storeDir: "",
+      maxMemoryStore: -1,
+      maxFileStore: -1,
+      syncInterval: "always",
+      domain: "",
+    },
+  };
+}
