@@ -1,0 +1,454 @@
+// One client connection: handshake and auth hand-off, inbound ops, the outbound buffer,
+// ping/pong liveness and the slow-consumer rules.
+
+import type { Socket } from "node:net";
+import type { Options } from "../config/options.js";
+import type { Logger } from "../logger.js";
+import {
+  ClosedReason,
+  type ClosedReasonText,
+  ERR_AUTH_TIMEOUT,
+  ERR_AUTH_VIOLATION,
+  ERR_BAD_PROTOCOL,
+  ERR_INVALID_PUB_SUBJECT,
+  ERR_INVALID_SUBJECT,
+  ERR_MAX_SUBS,
+  ERR_NO_RESPONDERS_NEEDS_HEADERS,
+  ERR_STALE_CONNECTION,
+} from "../protocol/errors.js";
+import { ClientParser, type ClientProtocolHandler, ParseFailure } from "../protocol/parser.js";
+import type { Sublist } from "../sublist/sublist.js";
+import { isValidLiteralSubject, isValidQueueName, isValidSubject } from "../sublist/subject.js";
+import { applyConnectJSON, type ConnectOptions, defaultConnectOptions } from "./connect.js";
+import { Outbound } from "./outbound.js";
+import { Subscription } from "./subscription.js";
+
+export interface ServerCounters {
+  inMsgs: number;
+  inBytes: number;
+  outMsgs: number;
+  outBytes: number;
+  slowConsumers: number;
+  staleConnections: number;
+}
+
+/** What a client needs from its server. */
+export interface ClientHost {
+  readonly options: Options;
+  readonly logger: Logger;
+  readonly sublist: Sublist<Subscription>;
+  readonly counters: ServerCounters;
+  authRequired(): boolean;
+  authorize(opts: ConnectOptions): boolean;
+  processMsg(from: Client, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+  scheduleFlush(c: Client): void;
+  clientClosed(c: Client): void;
+  /** hook for per-op parse-error metrics */
+  parseError(kind: string): void;
+}
+
+const PING = Buffer.from("PING\r\n");
+const PONG = Buffer.from("PONG\r\n");
+const OK = Buffer.from("+OK\r\n");
+const FIRST_PING_INTERVAL = 2000;
+
+export class Client implements ClientProtocolHandler {
+  readonly start = new Date();
+  lastActivity = Date.now();
+  stop: Date | null = null;
+  closeReason: ClosedReasonText | "" = "";
+  opts: ConnectOptions = defaultConnectOptions();
+  connectReceived = false;
+  readonly subs = new Map<string, Subscription>();
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  /** round-trip time in ms, measured by the server's PINGs */
+  rtt = 0;
+  readonly outbound = new Outbound();
+  flushScheduled = false;
+  closed = false;
+  readonly host: string;
+  readonly port: number;
+
+  private readonly parser: ClientParser;
+  private pingsOut = 0;
+  private pingSentAt = 0;
+  private activitySincePing = false;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly cid: number,
+    readonly socket: Socket,
+    private readonly srv: ClientHost,
+  ) {
+    this.host = socket.remoteAddress ?? "";
+    this.port = socket.remotePort ?? 0;
+    this.parser = new ClientParser(this);
+  }
+
+  /** "127.0.0.1:52000 - cid:5" as nats-server prefixes client log lines */
+  get logPrefix(): string {
+    return `${this.host}:${this.port} - cid:${this.cid}`;
+  }
+
+  /** Starts reading, sends INFO and arms the timers. */
+  begin(info: Buffer): void {
+    const s = this.socket;
+    s.setNoDelay(true);
+    s.on("data", (chunk: Buffer) => this.onData(chunk));
+    s.on("error", (err: Error) => {
+      this.srv.logger.debug(`${this.logPrefix} - Client connection error: ${err.message}`);
+      this.close(ClosedReason.ReadError);
+    });
+    s.on("close", () => this.close(ClosedReason.ClientClosed));
+    s.on("drain", () => this.clearDeadline());
+    this.outbound.append(info);
+    this.flush();
+    if (this.srv.authRequired()) {
+      this.authTimer = setTimeout(() => this.authTimeout(), this.srv.options.authTimeout);
+    }
+    this.armPing(Math.min(FIRST_PING_INTERVAL, this.srv.options.pingInterval));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    this.activitySincePing = true;
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      if (err instanceof ParseFailure) {
+        this.srv.parseError(err.kind);
+        this.srv.logger.error(`${this.logPrefix} - Client parser ERROR: ${err.message}`);
+        this.close(reasonFor(err), err.errText);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  // ---- ClientProtocolHandler ----
+
+  connectRequired(): boolean {
+    return !this.connectReceived && this.srv.authRequired();
+  }
+  headersEnabled(): boolean {
+    return this.opts.headers;
+  }
+  maxPayload(): number {
+    return this.srv.options.maxPayload;
+  }
+  maxControlLine(): number {
+    return this.srv.options.maxControlLine;
+  }
+
+  onConnect(json: string): void {
+    if (this.closed) return;
+    this.trace(`<<- [CONNECT ${json}]`);
+    let next: ConnectOptions;
+    try {
+      next = applyConnectJSON(this.opts, json);
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - ${(err as Error).message}`);
+      this.close(ClosedReason.ProtocolViolation);
+      return;
+    }
+    this.opts = next;
+    if (this.srv.authRequired() && !this.srv.authorize(next)) {
+      this.srv.logger.error(`${this.logPrefix} - authentication error`);
+      this.close(ClosedReason.AuthenticationViolation, ERR_AUTH_VIOLATION);
+      return;
+    }
+    if (next.protocol < 0 || next.protocol > 1) {
+      this.close(ClosedReason.BadClientProtocolVersion, ERR_BAD_PROTOCOL);
+      return;
+    }
+    if (next.noResponders && !next.headers) {
+      this.close(ClosedReason.NoRespondersRequiresHeaders, ERR_NO_RESPONDERS_NEEDS_HEADERS);
+      return;
+    }
+    this.connectReceived = true;
+    if (this.authTimer !== null) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    if (next.verbose) this.sendOK();
+  }
+
+  onPub(subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
+    if (this.closed) return;
+    if (this.srv.logger.traceEnabled) {
+      const op = hdrLen >= 0 ? "HPUB" : "PUB";
+      const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
+      this.trace(`<<- [${op} ${subject}${reply !== null ? " " + reply : ""} ${sizes}]`);
+      this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(payload.toString("latin1"))}]`);
+    }
+    this.inMsgs++;
+    this.inBytes += payload.length;
+    const c = this.srv.counters;
+    c.inMsgs++;
+    c.inBytes += payload.length;
+    if (this.opts.pedantic && !isValidLiteralSubject(subject)) {
+      this.sendErr(ERR_INVALID_PUB_SUBJECT);
+    } else {
+      this.srv.processMsg(this, subject, reply, hdrLen, payload);
+    }
+    if (this.opts.verbose) this.sendOK();
+  }
+
+  onSub(subject: string, queue: string | null, sid: string): void {
+    if (this.closed) return;
+    this.trace(`<<- [SUB ${subject}${queue !== null ? " " + queue : ""} ${sid}]`);
+    const max = this.srv.options.maxSubscriptions;
+    if (max > 0 && this.subs.size >= max) {
+      this.srv.logger.error(`${this.logPrefix} - Maximum Subscriptions Exceeded (max=${max})`);
+      this.sendErr(ERR_MAX_SUBS);
+      return;
+    }
+    if (!isValidSubject(subject) || (queue !== null && !isValidQueueName(queue))) {
+      this.sendErr(ERR_INVALID_SUBJECT);
+      return;
+    }
+    if (!this.subs.has(sid)) {
+      const sub = new Subscription(this, subject, queue, sid);
+      this.subs.set(sid, sub);
+      this.srv.sublist.insert(sub);
+    }
+    if (this.opts.verbose) this.sendOK();
+  }
+
+  onUnsub(sid: string, max: number): void {
+    if (this.closed) return;
+    this.trace(`<<- [UNSUB ${sid}${max >= 0 ? " " + max : ""}]`);
+    const sub = this.subs.get(sid);
+    if (sub !== undefined) {
+      if (max > 0 && sub.delivered < max) sub.max = max;
+      else this.removeSub(sub);
+    }
+    if (this.opts.verbose) this.sendOK();
+  }
+
+  onPing(): void {
+    if (this.closed) return;
+    this.trace("<<- [PING]");
+    this.outbound.append(PONG);
+    this.queueFlush();
+  }
+
+  onPong(): void {
+    this.trace("<<- [PONG]");
+    this.pingsOut = 0;
+    if (this.pingSentAt !== 0) {
+      this.rtt = Date.now() - this.pingSentAt;
+      this.pingSentAt = 0;
+    }
+  }
+
+  onInfo(json: string): void {
+    try {
+      JSON.parse(json);
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - ${(err as Error).message}`);
+      this.close(ClosedReason.ProtocolViolation);
+    }
+  }
+
+  onClientErr(text: string): void {
+    this.srv.logger.error(`${this.logPrefix} - Client Error ${text}`);
+    this.close(ClosedReason.ParseError);
+  }
+
+  // ---- delivery ----
+
+  /** Removes a subscription from this client and the sublist. */
+  removeSub(sub: Subscription): void {
+    if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
+    this.srv.sublist.remove(sub);
+  }
+
+  /** Queues a MSG/HMSG for this client; returns false if the client could not take it. */
+  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+    if (this.closed) return false;
+    if (sub.max > 0) {
+      if (sub.delivered >= sub.max) {
+        this.removeSub(sub);
+        return false;
+      }
+      sub.delivered++;
+      if (sub.delivered >= sub.max) this.removeSub(sub);
+    } else {
+      sub.delivered++;
+    }
+    let body = payload;
+    let hdr = hdrLen;
+    if (hdrLen >= 0 && !this.opts.headers) {
+      body = payload.subarray(hdrLen);
+      hdr = -1;
+    }
+    this.outbound.appendMsg(subject, sub.sid, reply, hdr, body);
+    this.outMsgs++;
+    this.outBytes += body.length;
+    const c = this.srv.counters;
+    c.outMsgs++;
+    c.outBytes += body.length;
+    if (this.srv.logger.traceEnabled) {
+      this.trace(`->> [${hdr >= 0 ? "HMSG" : "MSG"} ${subject} ${sub.sid}${reply !== null ? " " + reply : ""} ${body.length}]`);
+    }
+    const pending = this.outbound.pending + this.socket.writableLength;
+    if (pending > this.srv.options.maxPending) {
+      this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${this.srv.options.maxPending} Exceeded`);
+      return false;
+    }
+    this.queueFlush();
+    return true;
+  }
+
+  sendErr(text: string): void {
+    this.outbound.appendString(`-ERR '${text}'\r\n`);
+    this.queueFlush();
+  }
+
+  sendOK(): void {
+    this.outbound.append(OK);
+    this.queueFlush();
+  }
+
+  /** Sends protocol bytes (async INFO and the like). */
+  sendRaw(data: Buffer): void {
+    if (this.closed) return;
+    this.outbound.append(data);
+    this.queueFlush();
+  }
+
+  private queueFlush(): void {
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.srv.scheduleFlush(this);
+    }
+  }
+
+  /** Hands buffered bytes to the socket. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.outbound.pending === 0) return;
+    const chunks = this.outbound.take();
+    const s = this.socket;
+    let ok = true;
+    if (chunks.length === 1) {
+      ok = s.write(chunks[0]);
+    } else {
+      s.cork();
+      for (const c of chunks) ok = s.write(c);
+      s.uncork();
+    }
+    if (!ok && this.deadlineTimer === null) {
+      this.deadlineTimer = setTimeout(() => {
+        this.deadlineTimer = null;
+        if (this.socket.writableLength > 0) {
+          this.slowConsumer(ClosedReason.SlowConsumerWriteDeadline, `WriteDeadline of ${this.srv.options.writeDeadline}ms Exceeded`);
+        }
+      }, this.srv.options.writeDeadline);
+    }
+  }
+
+  private clearDeadline(): void {
+    if (this.deadlineTimer !== null) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = null;
+    }
+  }
+
+  private slowConsumer(reason: ClosedReasonText, detail: string): void {
+    if (this.closed) return;
+    this.srv.counters.slowConsumers++;
+    this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: ${detail}`);
+    this.outbound.discard();
+    this.close(reason);
+  }
+
+  // ---- liveness ----
+
+  private armPing(ms: number): void {
+    this.pingTimer = setTimeout(() => this.pingTick(), ms);
+    this.pingTimer.unref();
+  }
+
+  private pingTick(): void {
+    this.pingTimer = null;
+    if (this.closed) return;
+    const o = this.srv.options;
+    if (this.activitySincePing && this.pingsOut === 0 && this.connectReceived && Date.now() - this.lastActivity < o.pingInterval / 2) {
+      // a client that keeps talking to us is alive; nats-server delays the PING the same way
+      this.activitySincePing = false;
+      this.armPing(o.pingInterval);
+      return;
+    }
+    this.activitySincePing = false;
+    if (this.pingsOut + 1 > o.pingMax) {
+      this.srv.counters.staleConnections++;
+      this.srv.logger.debug(`${this.logPrefix} - Stale Client Connection - Closing`);
+      this.close(ClosedReason.StaleConnection, ERR_STALE_CONNECTION);
+      return;
+    }
+    this.pingsOut++;
+    this.pingSentAt = Date.now();
+    this.outbound.append(PING);
+    this.flush();
+    this.armPing(o.pingInterval);
+  }
+
+  private authTimeout(): void {
+    this.authTimer = null;
+    if (this.connectReceived || this.closed) return;
+    this.close(ClosedReason.AuthenticationTimeout, ERR_AUTH_TIMEOUT);
+  }
+
+  // ---- closing ----
+
+  /** Closes the connection, sending `-ERR '<errText>'` first when given. */
+  close(reason: ClosedReasonText, errText: string | null = null): void {
+    if (this.closed) return;
+    if (errText !== null) this.outbound.appendString(`-ERR '${errText}'\r\n`);
+    const chunks = this.outbound.take();
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    for (const t of [this.pingTimer, this.authTimer, this.deadlineTimer]) if (t !== null) clearTimeout(t);
+    this.pingTimer = this.authTimer = this.deadlineTimer = null;
+    for (const sub of this.subs.values()) this.srv.sublist.remove(sub);
+    const s = this.socket;
+    if (!s.destroyed) {
+      if (reason === ClosedReason.SlowConsumerPendingBytes || reason === ClosedReason.SlowConsumerWriteDeadline) {
+        s.destroy();
+      } else {
+        for (const c of chunks) s.write(c);
+        s.end();
+      }
+      // do not wait forever on a peer that does not read
+      setTimeout(() => s.destroy(), 1000).unref();
+    }
+    this.srv.logger.debug(`${this.logPrefix} - Client connection closed: ${reason}`);
+    this.srv.clientClosed(this);
+  }
+
+  private trace(msg: string): void {
+    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+  }
+}
+
+function reasonFor(err: ParseFailure): ClosedReasonText {
+  switch (err.kind) {
+    case "auth-violation":
+      return ClosedReason.AuthenticationViolation;
+    case "max-payload":
+      return ClosedReason.MaxPayloadExceeded;
+    case "max-control-line":
+      return ClosedReason.MaxControlLineExceeded;
+    default:
+      return ClosedReason.ParseError;
+  }
+}

@@ -1,0 +1,69 @@
+// Message routing for one published message: match the subject in the sublist, deliver to
+// every plain subscription and to one member of each queue group, and answer a request that
+// reached nobody with the 503 no-responders status when the publisher asked for it.
+
+import type { Client } from "./client/client.js";
+import type { Subscription } from "./client/subscription.js";
+import type { Sublist } from "./sublist/sublist.js";
+
+function noRespondersHeader(subject: string): Buffer {
+  return Buffer.from(`NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n`, "latin1");
+}
+
+export function processMsg(
+  sublist: Sublist<Subscription>,
+  from: Client,
+  subject: string,
+  reply: string | null,
+  hdrLen: number,
+  payload: Buffer,
+): number {
+  const r = sublist.match(subject);
+  const echo = from.opts.echo;
+  let delivered = 0;
+  const psubs = r.psubs;
+  for (let i = 0; i < psubs.length; i++) {
+    const sub = psubs[i];
+    if (!echo && sub.client === from) continue;
+    if (sub.client.deliver(sub, subject, reply, hdrLen, payload)) delivered++;
+  }
+  const qsubs = r.qsubs;
+  for (let g = 0; g < qsubs.length; g++) {
+    const members = qsubs[g];
+    const n = members.length;
+    const first = n === 1 ? 0 : Math.floor(Math.random() * n);
+    for (let k = 0; k < n; k++) {
+      const sub = members[(first + k) % n];
+      if (!echo && sub.client === from) continue;
+      if (sub.client.deliver(sub, subject, reply, hdrLen, payload)) {
+        delivered++;
+        break;
+      }
+    }
+  }
+  if (delivered === 0 && reply !== null && from.opts.noResponders) {
+    sendNoResponders(sublist, from, subject, reply);
+  }
+  return delivered;
+}
+
+/** HMSG <reply> <sid> n n / NATS/1.0 503 / Nats-Subject: <subject>, to the requester's own reply sub. */
+function sendNoResponders(sublist: Sublist<Subscription>, from: Client, subject: string, reply: string): void {
+  const r = sublist.match(reply);
+  let target: Subscription | undefined;
+  for (const sub of r.psubs) {
+    if (sub.client === from) {
+      target = sub;
+      break;
+    }
+  }
+  if (target === undefined) {
+    for (const group of r.qsubs) {
+      target = group.find((s) => s.client === from);
+      if (target !== undefined) break;
+    }
+  }
+  if (target === undefined) return;
+  const hdr = noRespondersHeader(subject);
+  from.deliver(target, reply, null, hdr.length, hdr);
+}

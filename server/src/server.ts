@@ -1,0 +1,306 @@
+// The server: the client listener, the connection table, lifecycle (start, reload, lame duck,
+// stop) and the wiring of sublist, clients and monitoring.
+
+import { createCurve, createServer as createServerKey } from "@nats-io/nkeys";
+import { writeFileSync, unlinkSync } from "node:fs";
+import { createServer, type Server as NetServer, type Socket } from "node:net";
+import { basename, join } from "node:path";
+import { Client, type ClientHost, type ServerCounters } from "./client/client.js";
+import type { ConnectOptions } from "./client/connect.js";
+import type { Subscription } from "./client/subscription.js";
+import type { Options } from "./config/options.js";
+import { processMsg } from "./deliver.js";
+import type { Logger } from "./logger.js";
+import { ClosedReason, ERR_MAX_CONNECTIONS } from "./protocol/errors.js";
+import { Sublist } from "./sublist/sublist.js";
+import { API_LEVEL, COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "./version.js";
+
+/** What /connz keeps of a closed connection. */
+export interface ClosedClient {
+  readonly client: Client;
+  readonly subjects: string[];
+}
+
+/** Observers the monitoring layer attaches (metrics, etc.). */
+export interface ServerHooks {
+  parseError?: (kind: string) => void;
+}
+
+export interface MonitorHandle {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export type MonitorStarter = (server: NatsServer) => Promise<MonitorHandle>;
+
+export class NatsServer implements ClientHost {
+  options: Options;
+  readonly logger: Logger;
+  readonly sublist: Sublist<Subscription>;
+  readonly counters: ServerCounters = {
+    inMsgs: 0,
+    inBytes: 0,
+    outMsgs: 0,
+    outBytes: 0,
+    slowConsumers: 0,
+    staleConnections: 0,
+  };
+  readonly serverId: string;
+  readonly xkey: string;
+  readonly startTime = new Date();
+  configLoadTime = new Date();
+  readonly clients = new Map<number, Client>();
+  /** most recent closed connections, oldest first, at most max_closed_clients */
+  readonly closedClients: ClosedClient[] = [];
+  totalConnections = 0;
+  readonly hooks: ServerHooks = {};
+  /** port the client listener is bound to (after start) */
+  port = 0;
+  monitor: MonitorHandle | null = null;
+  lameDuck = false;
+
+  private listener: NetServer | null = null;
+  private nextCid = 1;
+  private readonly flushQueue: Client[] = [];
+  private flushPending = false;
+  private portsFile = "";
+  private stopped = false;
+  private readonly monitorStarter: MonitorStarter | null;
+
+  constructor(options: Options, logger: Logger, monitorStarter: MonitorStarter | null = null) {
+    this.options = options;
+    this.logger = logger;
+    this.sublist = new Sublist<Subscription>(!options.disableSublistCache);
+    this.serverId = createServerKey().getPublicKey();
+    this.xkey = createCurve().getPublicKey();
+    this.monitorStarter = monitorStarter;
+  }
+
+  get serverName(): string {
+    return this.options.serverName !== "" ? this.options.serverName : this.serverId;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    this.logger.info(`Starting natsts-server`);
+    this.logger.info(`  Version:  ${NATSTS_VERSION} (nats-server ${COMPAT_VERSION} protocol)`);
+    this.logger.info(`  Name:     ${this.serverName}`);
+    this.logger.info(`  ID:       ${this.serverId}`);
+    if (o.configFile !== "") this.logger.info(`Using configuration file: ${o.configFile}`);
+    if (o.pidFile !== "") writeFileSync(o.pidFile, String(process.pid));
+    if (o.httpPort !== 0 && this.monitorStarter !== null) {
+      this.monitor = await this.monitorStarter(this);
+    }
+    const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.listener = listener;
+    await new Promise<void>((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen(o.port === -1 ? 0 : o.port, o.host, () => {
+        listener.off("error", reject);
+        resolve();
+      });
+    });
+    const addr = listener.address();
+    this.port = typeof addr === "object" && addr !== null ? addr.port : o.port;
+    this.logger.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
+    this.writePortsFile();
+    this.logger.info("Server is ready");
+  }
+
+  /** The URLs clients and monitors reach this server on (as in the ports file). */
+  listenURLs(): { nats: string[]; monitoring: string[] } {
+    const nats = [`nats://${hostPort(this.advertiseHost(), this.port)}`];
+    const monitoring = this.monitor !== null ? [`http://${hostPort(this.advertiseHost(this.options.httpHost), this.monitor.port)}`] : [];
+    return { nats, monitoring };
+  }
+
+  private advertiseHost(host = this.options.host): string {
+    return host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
+  }
+
+  private writePortsFile(): void {
+    const dir = this.options.portsFileDir;
+    if (dir === "") return;
+    const exe = basename(process.argv[1] ?? "natsts-server");
+    this.portsFile = join(dir, `${exe}_${process.pid}.ports`);
+    writeFileSync(this.portsFile, JSON.stringify(this.listenURLs()));
+  }
+
+  // ---- connections ----
+
+  private accept(socket: Socket): void {
+    if (this.stopped || this.lameDuck) {
+      socket.destroy();
+      return;
+    }
+    const cid = this.nextCid++;
+    const client = new Client(cid, socket, this);
+    this.totalConnections++;
+    if (this.clients.size >= this.options.maxConnections) {
+      this.logger.error(`${client.logPrefix} - maximum connections exceeded`);
+      client.begin(this.infoFor(client));
+      client.close(ClosedReason.MaxConnectionsExceeded, ERR_MAX_CONNECTIONS);
+      return;
+    }
+    this.clients.set(cid, client);
+    this.logger.debug(`${client.logPrefix} - Client connection created`);
+    client.begin(this.infoFor(client));
+  }
+
+  /** INFO as nats-server sends it (note the space before CRLF). */
+  infoFor(client: Client | null, extra: Record<string, unknown> = {}): Buffer {
+    const o = this.options;
+    const info: Record<string, unknown> = {
+      server_id: this.serverId,
+      server_name: this.serverName,
+      version: COMPAT_VERSION,
+      proto: PROTO_VERSION,
+      go: `node${process.version}`,
+      host: o.host,
+      port: this.port,
+      headers: !o.noHeaderSupport,
+    };
+    if (this.authRequired()) info.auth_required = true;
+    info.max_payload = o.maxPayload;
+    if (o.jetstream.enabled) info.jetstream = true;
+    if (client !== null) {
+      info.client_id = client.cid;
+      info.client_ip = client.host.startsWith("::ffff:") ? client.host.slice(7) : client.host;
+    }
+    if (this.lameDuck) info.ldm = true;
+    Object.assign(info, extra);
+    info.api_lvl = API_LEVEL;
+    info.xkey = this.xkey;
+    return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`, "utf8");
+  }
+
+  authRequired(): boolean {
+    const a = this.options.authorization;
+    return a.user !== "" || a.token !== "" || a.users.length > 0;
+  }
+
+  authorize(c: ConnectOptions): boolean {
+    const a = this.options.authorization;
+    if (a.token !== "") return c.authToken === a.token;
+    if (a.user !== "") return c.user === a.user && c.pass === a.password;
+    return a.users.some((u) => u.user === c.user && u.password === c.pass);
+  }
+
+  processMsg(from: Client, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
+    processMsg(this.sublist, from, subject, reply, hdrLen, payload);
+  }
+
+  scheduleFlush(c: Client): void {
+    this.flushQueue.push(c);
+    if (!this.flushPending) {
+      this.flushPending = true;
+      setImmediate(this.flushAll);
+    }
+  }
+
+  private readonly flushAll = (): void => {
+    this.flushPending = false;
+    const q = this.flushQueue;
+    // clients queued while flushing go in the next turn
+    const n = q.length;
+    for (let i = 0; i < n; i++) q[i].flush();
+    q.splice(0, n);
+  };
+
+  clientClosed(c: Client): void {
+    if (!this.clients.delete(c.cid)) return;
+    const max = this.options.maxClosedClients;
+    if (max > 0) {
+      this.closedClients.push({ client: c, subjects: [...c.subs.values()].map((s) => s.subject) });
+      if (this.closedClients.length > max) this.closedClients.splice(0, this.closedClients.length - max);
+    }
+  }
+
+  parseError(kind: string): void {
+    this.hooks.parseError?.(kind);
+  }
+
+  // ---- lifecycle ----
+
+  /** Applies reloadable options (logging, limits) from a re-read configuration. */
+  reload(next: Options): void {
+    const prev = this.options;
+    const changed: string[] = [];
+    for (const key of Object.keys(next) as Array<keyof Options>) {
+      if (JSON.stringify(next[key]) !== JSON.stringify(prev[key])) changed.push(key);
+    }
+    const notReloadable = changed.filter((k) =>
+      ["host", "port", "httpPort", "httpHost", "jetstream", "serverName", "portsFileDir", "pidFile"].includes(k),
+    );
+    if (notReloadable.length > 0) {
+      throw new Error(`config reload not supported for ${notReloadable.join(", ")}`);
+    }
+    this.options = { ...next };
+    this.logger.reconfigure({
+      debug: next.debug,
+      trace: next.trace,
+      logtime: next.logtime,
+      logtimeUTC: next.logtimeUTC,
+      logFile: next.logFile,
+    });
+    this.configLoadTime = new Date();
+    this.logger.info(`Reloaded server configuration`);
+  }
+
+  /** Lame-duck mode: stop accepting, tell clients, then close them spread over lame_duck_duration. */
+  async enterLameDuckMode(): Promise<void> {
+    if (this.lameDuck || this.stopped) return;
+    this.lameDuck = true;
+    this.logger.info("Entering lame duck mode, stop accepting new clients");
+    this.listener?.close();
+    for (const c of this.clients.values()) {
+      if (c.opts.protocol >= 1) c.sendRaw(this.infoFor(c));
+    }
+    const o = this.options;
+    let grace = o.lameDuckGracePeriod;
+    let duration = o.lameDuckDuration;
+    if (grace > duration) grace = duration;
+    duration -= grace;
+    this.logger.info(`Waiting ${grace}ms before closing clients`);
+    await sleep(grace);
+    const clients = [...this.clients.values()];
+    if (clients.length > 0) {
+      const step = Math.max(1, Math.floor(duration / clients.length));
+      this.logger.info(`Closing existing clients over ${duration}ms`);
+      for (const c of clients) {
+        if (this.stopped) break;
+        c.close(ClosedReason.ServerShutdown);
+        await sleep(Math.min(step, duration));
+      }
+    }
+    await this.shutdown();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.logger.info("Initiating Shutdown...");
+    this.listener?.close();
+    for (const c of [...this.clients.values()]) c.close(ClosedReason.ServerShutdown);
+    if (this.monitor !== null) await this.monitor.close();
+    if (this.portsFile !== "") removeQuietly(this.portsFile, this.logger);
+    if (this.options.pidFile !== "") removeQuietly(this.options.pidFile, this.logger);
+    this.logger.info("Server Exiting..");
+  }
+}
+
+function removeQuietly(path: string, logger: Logger): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    logger.warn(`could not remove ${path}: ${(err as Error).message}`);
+  }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
