@@ -1,0 +1,187 @@
+// /varz: server identity, configuration, resource use and traffic totals, field for field as
+// nats-server 2.12 reports them, plus natsts' own version.
+
+import { existsSync, statfsSync } from "node:fs";
+import { availableParallelism, tmpdir, totalmem } from "node:os";
+import { basename, dirname, join } from "node:path";
+import type { NatsServer } from "../server.js";
+import { COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "../version.js";
+import { durationNs, preciseNow, rfc3339Nano, uptime } from "./format.js";
+
+/** Process CPU use in percent of one core, sampled once a second (as nats-server does). */
+export class CpuSampler {
+  percent = 0;
+  private last = process.cpuUsage();
+  private lastAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+
+  start(intervalMs = 1000): void {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  sample(): void {
+    const now = performance.now();
+    const usage = process.cpuUsage();
+    const cpuUs = usage.user - this.last.user + (usage.system - this.last.system);
+    const wallUs = (now - this.lastAt) * 1000;
+    if (wallUs > 0) this.percent = Math.round((cpuUs / wallUs) * 1000) / 10;
+    this.last = usage;
+    this.lastAt = now;
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+interface PerKind {
+  clients: number;
+  routes: number;
+  gateways: number;
+  leafs: number;
+}
+
+function perKind(clients: number): PerKind {
+  return { clients, routes: 0, gateways: 0, leafs: 0 };
+}
+
+/** The store directory nats-server would report: `<dir>/jetstream`, `<tmp>/nats/jetstream` by default. */
+export function jetStreamStoreDir(configured: string): string {
+  if (configured === "") return join(tmpdir(), "nats", "jetstream");
+  return basename(configured) === "jetstream" ? configured : join(configured, "jetstream");
+}
+
+/** Free bytes on the file system holding `dir` (or its nearest existing ancestor); null when unknown. */
+export function diskAvailable(dir: string): number | null {
+  let d = dir;
+  while (!existsSync(d)) {
+    const up = dirname(d);
+    if (up === d) return null;
+    d = up;
+  }
+  const s = statfsSync(d);
+  return s.bavail * s.bsize;
+}
+
+const DEFAULT_SYNC_INTERVAL_MS = 2 * 60 * 1000;
+const DEFAULT_MAX_STORAGE = 1024 ** 4;
+const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+
+function jetStreamVarz(server: NatsServer): Record<string, unknown> {
+  const js = server.options.jetstream;
+  if (!js.enabled) return {};
+  const storeDir = jetStreamStoreDir(js.storeDir);
+  let maxMemory = js.maxMemoryStore;
+  if (maxMemory < 0) {
+    const total = totalmem();
+    maxMemory = total > 0 ? Math.floor(total * 0.75) : DEFAULT_MAX_MEMORY;
+  }
+  let maxStorage = js.maxFileStore;
+  if (maxStorage < 0) {
+    const free = diskAvailable(storeDir);
+    maxStorage = free !== null && free > 0 ? Math.floor(free * 0.75) : DEFAULT_MAX_STORAGE;
+  }
+  const always = js.syncInterval === "always";
+  return {
+    config: {
+      max_memory: maxMemory,
+      max_storage: maxStorage,
+      store_dir: storeDir,
+      sync_interval: durationNs(always ? DEFAULT_SYNC_INTERVAL_MS : (js.syncInterval as number)),
+      sync_always: always ? true : undefined,
+      domain: js.domain !== "" ? js.domain : undefined,
+      strict: true,
+    },
+    limits: {},
+  };
+}
+
+export interface VarzContext {
+  readonly server: NatsServer;
+  readonly httpPort: number;
+  readonly httpBasePath: string;
+  readonly httpReqStats: ReadonlyMap<string, number>;
+  readonly cpu: CpuSampler;
+  /** sha256 digest of the configuration, "" without a configuration file */
+  readonly configDigest: string;
+}
+
+/** Map entries with keys in byte order, as Go marshals maps. */
+function sortedRecord(m: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort()) out[k] = m.get(k) ?? 0;
+  return out;
+}
+
+export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, unknown> {
+  const s = ctx.server;
+  const o = s.options;
+  const c = s.counters;
+  const cores = availableParallelism();
+  return {
+    server_id: s.serverId,
+    server_name: s.serverName,
+    version: COMPAT_VERSION,
+    natsts_version: NATSTS_VERSION,
+    proto: PROTO_VERSION,
+    go: `node${process.version}`,
+    host: o.host,
+    port: s.port,
+    auth_required: s.authRequired() ? true : undefined,
+    connect_urls: o.clientAdvertise !== "" ? [o.clientAdvertise] : undefined,
+    max_connections: o.maxConnections,
+    max_subscriptions: o.maxSubscriptions > 0 ? o.maxSubscriptions : undefined,
+    ping_interval: durationNs(o.pingInterval),
+    ping_max: o.pingMax,
+    http_host: o.httpHost,
+    http_port: ctx.httpPort,
+    http_base_path: ctx.httpBasePath,
+    https_port: 0,
+    auth_timeout: o.authTimeout / 1000,
+    max_control_line: o.maxControlLine,
+    max_payload: o.maxPayload,
+    max_pending: o.maxPending,
+    cluster: {},
+    gateway: {},
+    leaf: {},
+    mqtt: {},
+    websocket: {},
+    jetstream: jetStreamVarz(s),
+    tls_timeout: 2,
+    write_deadline: durationNs(o.writeDeadline),
+    start: rfc3339Nano(s.startTime.getTime()),
+    now: rfc3339Nano(now),
+    uptime: uptime(now - s.startTime.getTime()),
+    mem: process.memoryUsage.rss(),
+    cores,
+    gomaxprocs: cores,
+    cpu: ctx.cpu.percent,
+    connections: s.clients.size,
+    total_connections: s.totalConnections,
+    routes: 0,
+    remotes: 0,
+    leafnodes: 0,
+    in_msgs: c.inMsgs,
+    in_bytes: c.inBytes,
+    in_client_msgs: c.inMsgs,
+    in_client_bytes: c.inBytes,
+    out_msgs: c.outMsgs,
+    out_bytes: c.outBytes,
+    out_client_msgs: c.outMsgs,
+    out_client_bytes: c.outBytes,
+    slow_consumers: c.slowConsumers,
+    stale_connections: c.staleConnections,
+    stalled_clients: 0,
+    subscriptions: s.sublist.size,
+    http_req_stats: sortedRecord(ctx.httpReqStats),
+    config_load_time: rfc3339Nano(s.configLoadTime.getTime()),
+    config_digest: ctx.configDigest,
+    // natsts has no system account yet; the field stays so tools find the shape they expect
+    system_account: "",
+    slow_consumer_stats: perKind(c.slowConsumers),
+    stale_connection_stats: perKind(c.staleConnections),
+    disk_io_wait_stats: { waiters: 0, waits: 0, wait_time: 0, max_wait_time: 0 },
+  };
+}
