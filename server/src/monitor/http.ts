@@ -32,7 +32,11 @@ type Answer =
   | { kind: "json"; status: number; body: unknown; indent: boolean }
   | { kind: "text"; status: number; body: string; contentType: string };
 
-/** An endpoint: its stats key and how it answers a query (throwing QueryError for a 400). */
+/**
+ * An endpoint: its path and how it answers a query (throwing QueryError for a 400). `count` records
+ * the request in varz http_req_stats; handlers call it where nats-server counts: after the query
+ * parameters decoded (healthz, varz and the index: always).
+ */
 interface Endpoint {
   readonly path: string;
   readonly handle: (q: URLSearchParams, count: () => void) => Answer | Promise<Answer>;
@@ -71,7 +75,13 @@ export async function startMonitor(server: NatsServer): Promise<MonitorHandle> {
     const loadTime = server.configLoadTime.getTime();
     if (file === "") return "";
     if (digest.loadTime !== loadTime) {
-      digest = { loadTime, value: `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}` };
+      let value = "";
+      try {
+        value = `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`;
+      } catch (err) {
+        server.logger.warn(`monitoring: cannot digest ${file}: ${(err as Error).message}`);
+      }
+      digest = { loadTime, value };
     }
     return digest.value;
   };

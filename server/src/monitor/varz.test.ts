@@ -7,7 +7,7 @@ describe("varz helpers", () => {
   it("reports the JetStream store directory as nats-server does", () => {
     expect(jetStreamStoreDir("")).toBe(join(tmpdir(), "nats", "jetstream"));
     expect(jetStreamStoreDir("/data")).toBe("/data/jetstream");
-    expect(jetStreamStoreDir("/data/jetstream")).toBe("/data/jetstream");
+    expect(jetStreamStoreDir("/data/jetstream")).toBe("/data/jetstream/jetstream");
   });
 
   it("finds free disk space through the nearest existing directory", () => {

@@ -3,7 +3,7 @@
 
 import { existsSync, statfsSync } from "node:fs";
 import { availableParallelism, tmpdir, totalmem } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "../version.js";
 import { durationNs, preciseNow, rfc3339Nano, uptime } from "./format.js";
@@ -47,10 +47,9 @@ function perKind(clients: number): PerKind {
   return { clients, routes: 0, gateways: 0, leafs: 0 };
 }
 
-/** The store directory nats-server would report: `<dir>/jetstream`, `<tmp>/nats/jetstream` by default. */
+/** The store directory as nats-server reports it: always `<store_dir>/jetstream`, `<tmp>/nats/jetstream` by default. */
 export function jetStreamStoreDir(configured: string): string {
-  if (configured === "") return join(tmpdir(), "nats", "jetstream");
-  return basename(configured) === "jetstream" ? configured : join(configured, "jetstream");
+  return join(configured === "" ? join(tmpdir(), "nats") : configured, "jetstream");
 }
 
 /** Free bytes on the file system holding `dir` (or its nearest existing ancestor); null when unknown. */
