@@ -54,6 +54,14 @@ export interface Options {
   /** simple authorization block (token or single user); full accounts come with their own issue */
   authorization: AuthorizationOptions;
   jetstream: JetStreamOptions;
+  /** -VV / trace_verbose: trace the system account's traffic too */
+  traceVerbose: boolean;
+  /**
+   * Config blocks kept for the issues that will implement them: cluster, gateway, leafnodes (also
+   * spelled leaf), accounts. Each value is the parsed node (config/parser.ts ConfNode, with file/line/col
+   * positions for error messages); plainValue() turns it into plain data.
+   */
+  raw: Record<string, unknown>;
 }
 
 export interface AuthorizationOptions {
@@ -107,5 +115,7 @@ export function defaultOptions(): Options {
       syncInterval: "always",
       domain: "",
     },
+    traceVerbose: false,
+    raw: {},
   };
 }
