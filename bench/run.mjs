@@ -262,7 +262,6 @@ async function main() {
     for (const server of pool.values()) await server.stop();
   }
 
-  const onlyNote = opts.only ? ` --only ${opts.only.join(",")}` : "";
   const meta = {
     date: started.toISOString(),
     machine,
@@ -270,7 +269,7 @@ async function main() {
     referenceLabel: reference.label,
     versions,
     rounds: ctx.rounds,
-    command: `node bench/run.mjs${opts.refVsRef ? " --ref-vs-ref" : ""}${onlyNote} (make bench)`,
+    command: process.argv.length > 2 ? `node bench/run.mjs ${process.argv.slice(2).join(" ")}` : "make bench (node bench/run.mjs)",
     notes,
   };
   const markdown = renderMarkdown(meta, rows);

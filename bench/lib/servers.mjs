@@ -76,7 +76,11 @@ export async function versionOf(flavour) {
   try {
     if (flavour.portsPrefix.startsWith("natsts")) {
       const r = await run("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], { timeoutMs: 5000 });
-      if (r.code === 0) version += ` (git ${r.stdout.trim()})`;
+      if (r.code === 0) {
+        const dirty = await run("git", ["-C", repoRoot, "status", "--porcelain", "--", "server", "bin"], { timeoutMs: 5000 });
+        const local = dirty.code === 0 && dirty.stdout.trim() ? " + uncommitted changes in server/" : "";
+        version += ` (git ${r.stdout.trim()}${local})`;
+      }
     }
   } catch {
     // no git
