@@ -8,7 +8,7 @@ $(NODE_MODULES_STAMP): package.json package-lock.json server/package.json e2e/pa
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: deps build run tools test test-unit test-e2e bench clean
+.PHONY: deps build run tools typecheck test bench clean
 
 deps: $(NODE_MODULES_STAMP)
 
@@ -23,7 +23,12 @@ run: build
 tools:
 	bash e2e/tools/install.sh
 
-test: build tools
+# Type-check tests and sources (the build skips *.test.ts), then run every test.
+typecheck: deps
+	npx tsc -p server/tsconfig.test.json
+	npx tsc -p e2e/tsconfig.json
+
+test: build tools typecheck
 	npx vitest run
 
 bench: build tools

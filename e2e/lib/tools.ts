@@ -73,22 +73,7 @@ export function referenceServerCommand(): Command {
   return { command: natsServerPath(), args: [] };
 }
 
-/**
- * How to run natsts: the current Node binary with bin/natsts-server. Harness development aid only:
- * NATSTS_E2E_SUBJECT=reference runs the reference server in natsts' place (printed loudly once).
- */
+/** How to run natsts: the current Node binary with bin/natsts-server. */
 export function natstsServerCommand(): Command {
-  if (process.env["NATSTS_E2E_SUBJECT"] === "reference") {
-    warnSubjectOverride();
-    return referenceServerCommand();
-  }
   return { command: process.execPath, args: [natstsLauncherPath()] };
-}
-
-let warned = false;
-function warnSubjectOverride(): void {
-  if (warned) return;
-  warned = true;
-  process.stderr.write("e2e: NATSTS_E2E_SUBJECT=reference — the reference nats-server stands in for natsts; " +
-    "results say nothing about natsts.\n");
 }

@@ -25,7 +25,7 @@ export function processMsg(
   for (let i = 0; i < psubs.length; i++) {
     const sub = psubs[i];
     if (!echo && sub.client === from) continue;
-    if (sub.client.deliver(sub, subject, reply, hdrLen, payload)) delivered++;
+    if (sub.client.deliver(sub, subject, reply, hdrLen, payload, from)) delivered++;
   }
   const qsubs = r.qsubs;
   for (let g = 0; g < qsubs.length; g++) {
@@ -35,7 +35,7 @@ export function processMsg(
     for (let k = 0; k < n; k++) {
       const sub = members[(first + k) % n];
       if (!echo && sub.client === from) continue;
-      if (sub.client.deliver(sub, subject, reply, hdrLen, payload)) {
+      if (sub.client.deliver(sub, subject, reply, hdrLen, payload, from)) {
         delivered++;
         break;
       }

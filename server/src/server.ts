@@ -26,6 +26,9 @@ export interface ServerHooks {
   parseError?: (kind: string) => void;
 }
 
+/** the one account until accounts arrive: nats-server's global account */
+export const GLOBAL_ACCOUNT = "$G";
+
 export interface MonitorHandle {
   readonly port: number;
   close(): Promise<void>;
@@ -44,6 +47,7 @@ export class NatsServer implements ClientHost {
     outBytes: 0,
     slowConsumers: 0,
     staleConnections: 0,
+    stalledClients: 0,
   };
   readonly serverId: string;
   readonly xkey: string;
@@ -58,6 +62,8 @@ export class NatsServer implements ClientHost {
   port = 0;
   monitor: MonitorHandle | null = null;
   lameDuck = false;
+  /** set once the JetStream subsystem runs (its own issue); INFO advertises JetStream only then */
+  jetStreamActive = false;
 
   private listener: NetServer | null = null;
   private nextCid = 1;
@@ -88,6 +94,9 @@ export class NatsServer implements ClientHost {
     this.logger.info(`  ID:       ${this.serverId}`);
     if (o.configFile !== "") this.logger.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile !== "") writeFileSync(o.pidFile, String(process.pid));
+    if (o.jetstream.enabled && !this.jetStreamActive) {
+      this.logger.warn(`JetStream requested (store_dir ${JSON.stringify(o.jetstream.storeDir)}) but not available in this build yet`);
+    }
     if (o.httpPort !== 0 && this.monitorStarter !== null) {
       this.monitor = await this.monitorStarter(this);
     }
@@ -162,7 +171,7 @@ export class NatsServer implements ClientHost {
     };
     if (this.authRequired()) info.auth_required = true;
     info.max_payload = o.maxPayload;
-    if (o.jetstream.enabled) info.jetstream = true;
+    if (this.jetStreamActive) info.jetstream = true;
     if (client !== null) {
       info.client_id = client.cid;
       info.client_ip = client.host.startsWith("::ffff:") ? client.host.slice(7) : client.host;
@@ -172,6 +181,10 @@ export class NatsServer implements ClientHost {
     info.api_lvl = API_LEVEL;
     info.xkey = this.xkey;
     return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`, "utf8");
+  }
+
+  connectInfo(c: Client): Buffer {
+    return this.infoFor(c, { connect_info: true, remote_account: GLOBAL_ACCOUNT });
   }
 
   authRequired(): boolean {
@@ -265,12 +278,12 @@ export class NatsServer implements ClientHost {
     await sleep(grace);
     const clients = [...this.clients.values()];
     if (clients.length > 0) {
-      const step = Math.max(1, Math.floor(duration / clients.length));
-      this.logger.info(`Closing existing clients over ${duration}ms`);
-      for (const c of clients) {
-        if (this.stopped) break;
-        c.close(ClosedReason.ServerShutdown);
-        await sleep(Math.min(step, duration));
+      // spread the closes over the remaining duration, but at most a second apart (as nats-server)
+      const step = Math.min(1000, Math.max(1, Math.floor(duration / clients.length)));
+      this.logger.info(`Closing existing clients, one every ${step}ms`);
+      for (let i = 0; i < clients.length && !this.stopped; i++) {
+        if (i > 0) await sleep(step);
+        clients[i].close(ClosedReason.ServerShutdown);
       }
     }
     await this.shutdown();

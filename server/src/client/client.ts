@@ -30,6 +30,7 @@ export interface ServerCounters {
   outBytes: number;
   slowConsumers: number;
   staleConnections: number;
+  stalledClients: number;
 }
 
 /** What a client needs from its server. */
@@ -40,6 +41,8 @@ export interface ClientHost {
   readonly counters: ServerCounters;
   authRequired(): boolean;
   authorize(opts: ConnectOptions): boolean;
+  /** the INFO sent after the first PONG (connect_info, remote_account) */
+  connectInfo(c: Client): Buffer;
   processMsg(from: Client, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
   scheduleFlush(c: Client): void;
   clientClosed(c: Client): void;
@@ -51,6 +54,9 @@ const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
 const OK = Buffer.from("+OK\r\n");
 const FIRST_PING_INTERVAL = 2000;
+/** a producer is stalled when a subscriber's pending bytes pass this fraction of max_pending */
+const STALL_FRACTION = 0.75;
+const STALL_MAX_MS = 50;
 
 export class Client implements ClientProtocolHandler {
   readonly start = new Date();
@@ -73,6 +79,8 @@ export class Client implements ClientProtocolHandler {
   readonly port: number;
 
   private readonly parser: ClientParser;
+  private stalled = false;
+  private firstPongSent = false;
   private pingsOut = 0;
   private pingSentAt = 0;
   private activitySincePing = false;
@@ -99,6 +107,7 @@ export class Client implements ClientProtocolHandler {
   begin(info: Buffer): void {
     const s = this.socket;
     s.setNoDelay(true);
+    s.setMaxListeners(0);
     s.on("data", (chunk: Buffer) => this.onData(chunk));
     s.on("error", (err: Error) => {
       this.srv.logger.debug(`${this.logPrefix} - Client connection error: ${err.message}`);
@@ -116,7 +125,6 @@ export class Client implements ClientProtocolHandler {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastActivity = Date.now();
     this.activitySincePing = true;
     try {
       this.parser.parse(chunk);
@@ -158,6 +166,7 @@ export class Client implements ClientProtocolHandler {
       return;
     }
     this.opts = next;
+    this.lastActivity = Date.now();
     if (this.srv.authRequired() && !this.srv.authorize(next)) {
       this.srv.logger.error(`${this.logPrefix} - authentication error`);
       this.close(ClosedReason.AuthenticationViolation, ERR_AUTH_VIOLATION);
@@ -187,22 +196,22 @@ export class Client implements ClientProtocolHandler {
       this.trace(`<<- [${op} ${subject}${reply !== null ? " " + reply : ""} ${sizes}]`);
       this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(payload.toString("latin1"))}]`);
     }
+    this.lastActivity = Date.now();
     this.inMsgs++;
     this.inBytes += payload.length;
     const c = this.srv.counters;
     c.inMsgs++;
     c.inBytes += payload.length;
-    if (this.opts.pedantic && !isValidLiteralSubject(subject)) {
-      this.sendErr(ERR_INVALID_PUB_SUBJECT);
-    } else {
-      this.srv.processMsg(this, subject, reply, hdrLen, payload);
-    }
+    // nats-server's order: the pedantic -ERR, then +OK, then the deliveries (the message is still routed)
+    if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUB_SUBJECT);
     if (this.opts.verbose) this.sendOK();
+    this.srv.processMsg(this, subject, reply, hdrLen, payload);
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {
     if (this.closed) return;
     this.trace(`<<- [SUB ${subject}${queue !== null ? " " + queue : ""} ${sid}]`);
+    this.lastActivity = Date.now();
     const max = this.srv.options.maxSubscriptions;
     if (max > 0 && this.subs.size >= max) {
       this.srv.logger.error(`${this.logPrefix} - Maximum Subscriptions Exceeded (max=${max})`);
@@ -224,6 +233,7 @@ export class Client implements ClientProtocolHandler {
   onUnsub(sid: string, max: number): void {
     if (this.closed) return;
     this.trace(`<<- [UNSUB ${sid}${max >= 0 ? " " + max : ""}]`);
+    this.lastActivity = Date.now();
     const sub = this.subs.get(sid);
     if (sub !== undefined) {
       if (max > 0 && sub.delivered < max) sub.max = max;
@@ -236,6 +246,11 @@ export class Client implements ClientProtocolHandler {
     if (this.closed) return;
     this.trace("<<- [PING]");
     this.outbound.append(PONG);
+    if (!this.firstPongSent && this.connectReceived) {
+      this.firstPongSent = true;
+      // protocol-1 clients learn their account in an INFO right after the first PONG
+      if (this.opts.protocol >= 1) this.outbound.append(this.srv.connectInfo(this));
+    }
     this.queueFlush();
   }
 
@@ -243,7 +258,7 @@ export class Client implements ClientProtocolHandler {
     this.trace("<<- [PONG]");
     this.pingsOut = 0;
     if (this.pingSentAt !== 0) {
-      this.rtt = Date.now() - this.pingSentAt;
+      this.rtt = performance.now() - this.pingSentAt;
       this.pingSentAt = 0;
     }
   }
@@ -271,7 +286,14 @@ export class Client implements ClientProtocolHandler {
   }
 
   /** Queues a MSG/HMSG for this client; returns false if the client could not take it. */
-  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+  deliver(
+    sub: Subscription,
+    subject: string,
+    reply: string | null,
+    hdrLen: number,
+    payload: Buffer,
+    producer: Client | null = null,
+  ): boolean {
     if (this.closed) return false;
     if (sub.max > 0) {
       if (sub.delivered >= sub.max) {
@@ -290,6 +312,7 @@ export class Client implements ClientProtocolHandler {
       hdr = -1;
     }
     this.outbound.appendMsg(subject, sub.sid, reply, hdr, body);
+    this.lastActivity = Date.now();
     this.outMsgs++;
     this.outBytes += body.length;
     const c = this.srv.counters;
@@ -299,12 +322,36 @@ export class Client implements ClientProtocolHandler {
       this.trace(`->> [${hdr >= 0 ? "HMSG" : "MSG"} ${subject} ${sub.sid}${reply !== null ? " " + reply : ""} ${body.length}]`);
     }
     const pending = this.outbound.pending + this.socket.writableLength;
-    if (pending > this.srv.options.maxPending) {
-      this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${this.srv.options.maxPending} Exceeded`);
+    const maxPending = this.srv.options.maxPending;
+    if (pending > maxPending) {
+      this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${maxPending} Exceeded`);
       return false;
     }
+    if (producer !== null && producer !== this && pending > maxPending * STALL_FRACTION) producer.stallOn(this);
     this.queueFlush();
     return true;
+  }
+
+  /**
+   * Flow control towards a producer whose messages pile up at a subscriber: stop reading from
+   * the producer until the subscriber's socket drains, for at most STALL_MAX_MS. A subscriber
+   * that keeps not reading still reaches max_pending and is closed as a slow consumer.
+   */
+  stallOn(target: Client): void {
+    if (this.stalled || this.closed) return;
+    this.stalled = true;
+    this.srv.counters.stalledClients++;
+    this.socket.pause();
+    const resume = (): void => {
+      clearTimeout(timer);
+      target.socket.off("drain", resume);
+      target.socket.off("close", resume);
+      this.stalled = false;
+      if (!this.closed) this.socket.resume();
+    };
+    const timer = setTimeout(resume, STALL_MAX_MS);
+    target.socket.once("drain", resume);
+    target.socket.once("close", resume);
   }
 
   sendErr(text: string): void {
@@ -381,7 +428,7 @@ export class Client implements ClientProtocolHandler {
     this.pingTimer = null;
     if (this.closed) return;
     const o = this.srv.options;
-    if (this.activitySincePing && this.pingsOut === 0 && this.connectReceived && Date.now() - this.lastActivity < o.pingInterval / 2) {
+    if (this.activitySincePing && this.pingsOut === 0 && this.connectReceived && this.rtt > 0) {
       // a client that keeps talking to us is alive; nats-server delays the PING the same way
       this.activitySincePing = false;
       this.armPing(o.pingInterval);
@@ -395,7 +442,7 @@ export class Client implements ClientProtocolHandler {
       return;
     }
     this.pingsOut++;
-    this.pingSentAt = Date.now();
+    this.pingSentAt = performance.now();
     this.outbound.append(PING);
     this.flush();
     this.armPing(o.pingInterval);

@@ -123,7 +123,7 @@ function scanOp(b: Buffer, start: number, end: number): OpScan {
       if (j >= end) return NEED_MORE;
       return { kind: "op", spec, argStart: j };
     }
-    if (spec.glued && c !== CR && c !== LF) return { kind: "op", spec, argStart: i };
+    if (spec.glued) return { kind: "op", spec, argStart: i };
   }
   return partial ? NEED_MORE : BAD;
 }
@@ -297,6 +297,7 @@ export class ClientParser {
       if (hdr < 0) throw new ParseFailure("bad-args", null, `processHeaderPub Bad or Missing Header Size: '${arg}'`);
       if (size < 0) throw new ParseFailure("bad-args", null, `processHeaderPub Bad or Missing Total Size: '${arg}'`);
       if (hdr > size) throw new ParseFailure("bad-args", null, `processHeaderPub Header Size larger then TotalSize: '${arg}'`);
+      if (hdr === 0) hdr = -1; // an empty header block travels as a plain MSG
     } else {
       if (a.length === 2) {
         this.pubReply = null;

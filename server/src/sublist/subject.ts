@@ -4,8 +4,9 @@ const DOT = 0x2e;
 const STAR = 0x2a;
 const GT = 0x3e;
 
+/** the bytes nats-server refuses inside subject tokens and queue names */
 function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 /** A subscription subject: non-empty tokens, no whitespace, `>` only as the last token. */
