@@ -4,8 +4,10 @@ SHELL := /bin/bash
 
 NODE_MODULES_STAMP := node_modules/.natsts-installed
 
+# `npm install` (not `npm ci`): npm 11 leaves other platforms' optional packages out of the lock file and
+# then refuses `npm ci` on it; `npm install` honours the lock file as it is.
 $(NODE_MODULES_STAMP): package.json package-lock.json server/package.json e2e/package.json bench/package.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 .PHONY: deps build run tools typecheck test bench clean
