@@ -2,8 +2,7 @@
 // every plain subscription and to one member of each queue group, and answer a request that
 // reached nobody with the 503 no-responders status when the publisher asked for it.
 
-import type { Client } from "./client/client.js";
-import type { Subscription } from "./client/subscription.js";
+import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Sublist } from "./sublist/sublist.js";
 
 function noRespondersHeader(subject: string): Buffer {
@@ -12,7 +11,7 @@ function noRespondersHeader(subject: string): Buffer {
 
 export function processMsg(
   sublist: Sublist<Subscription>,
-  from: Client,
+  from: Publisher,
   subject: string,
   reply: string | null,
   hdrLen: number,
@@ -48,7 +47,7 @@ export function processMsg(
 }
 
 /** HMSG <reply> <sid> n n / NATS/1.0 503 / Nats-Subject: <subject>, to the requester's own reply sub. */
-function sendNoResponders(sublist: Sublist<Subscription>, from: Client, subject: string, reply: string): void {
+function sendNoResponders(sublist: Sublist<Subscription>, from: Publisher, subject: string, reply: string): void {
   const r = sublist.match(reply);
   let target: Subscription | undefined;
   for (const sub of r.psubs) {

@@ -7,9 +7,10 @@ import { createServer, type Server as NetServer, type Socket } from "node:net";
 import { basename, join } from "node:path";
 import { Client, type ClientHost, type ServerCounters } from "./client/client.js";
 import type { ConnectOptions } from "./client/connect.js";
-import type { Subscription } from "./client/subscription.js";
+import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
 import { processMsg } from "./deliver.js";
+import { InternalClient } from "./internal/client.js";
 import type { Logger } from "./logger.js";
 import { ClosedReason, ERR_MAX_CONNECTIONS } from "./protocol/errors.js";
 import { Sublist } from "./sublist/sublist.js";
@@ -199,8 +200,13 @@ export class NatsServer implements ClientHost {
     return a.users.some((u) => u.user === c.user && u.password === c.pass);
   }
 
-  processMsg(from: Client, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
     processMsg(this.sublist, from, subject, reply, hdrLen, payload);
+  }
+
+  /** A server-side client for a subsystem (JetStream, system services). */
+  createInternalClient(name: string): InternalClient {
+    return new InternalClient(this.nextCid++, name, this);
   }
 
   scheduleFlush(c: Client): void {

@@ -21,7 +21,7 @@ import type { Sublist } from "../sublist/sublist.js";
 import { isValidLiteralSubject, isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import { applyConnectJSON, type ConnectOptions, defaultConnectOptions } from "./connect.js";
 import { Outbound } from "./outbound.js";
-import { Subscription } from "./subscription.js";
+import { type Publisher, Subscription } from "./subscription.js";
 
 export interface ServerCounters {
   inMsgs: number;
@@ -43,7 +43,7 @@ export interface ClientHost {
   authorize(opts: ConnectOptions): boolean;
   /** the INFO sent after the first PONG (connect_info, remote_account) */
   connectInfo(c: Client): Buffer;
-  processMsg(from: Client, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
   scheduleFlush(c: Client): void;
   clientClosed(c: Client): void;
   /** hook for per-op parse-error metrics */
@@ -58,7 +58,8 @@ const FIRST_PING_INTERVAL = 2000;
 const STALL_FRACTION = 0.75;
 const STALL_MAX_MS = 50;
 
-export class Client implements ClientProtocolHandler {
+export class Client implements ClientProtocolHandler, Publisher {
+  readonly kind = "client";
   readonly start = new Date();
   lastActivity = Date.now();
   stop: Date | null = null;
@@ -292,7 +293,7 @@ export class Client implements ClientProtocolHandler {
     reply: string | null,
     hdrLen: number,
     payload: Buffer,
-    producer: Client | null = null,
+    producer: Publisher | null = null,
   ): boolean {
     if (this.closed) return false;
     if (sub.max > 0) {
@@ -327,7 +328,7 @@ export class Client implements ClientProtocolHandler {
       this.slowConsumer(ClosedReason.SlowConsumerPendingBytes, `MaxPending of ${maxPending} Exceeded`);
       return false;
     }
-    if (producer !== null && producer !== this && pending > maxPending * STALL_FRACTION) producer.stallOn(this);
+    if (producer instanceof Client && producer !== this && pending > maxPending * STALL_FRACTION) producer.stallOn(this);
     this.queueFlush();
     return true;
   }

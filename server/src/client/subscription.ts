@@ -1,5 +1,24 @@
 import type { SubLike } from "../sublist/sublist.js";
-import type { Client } from "./client.js";
+
+/** Whatever publishes into the sublist: a client connection or an internal (server-side) client. */
+export interface Publisher extends SubscriptionOwner {
+  readonly opts: { readonly echo: boolean; readonly noResponders: boolean };
+}
+
+/** Whatever owns subscriptions and takes deliveries. */
+export interface SubscriptionOwner {
+  readonly cid: number;
+  readonly kind: "client" | "internal";
+  /** Takes one message for `sub`; returns false if it could not (closed, limit reached). */
+  deliver(
+    sub: Subscription,
+    subject: string,
+    reply: string | null,
+    hdrLen: number,
+    payload: Buffer,
+    producer?: Publisher | null,
+  ): boolean;
+}
 
 export class Subscription implements SubLike {
   /** messages delivered so far (for UNSUB with max) */
@@ -8,7 +27,7 @@ export class Subscription implements SubLike {
   max = -1;
 
   constructor(
-    readonly client: Client,
+    readonly client: SubscriptionOwner,
     readonly subject: string,
     readonly queue: string | null,
     readonly sid: string,

@@ -1,0 +1,59 @@
+import { connect, type Socket } from "node:net";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { defaultOptions } from "../config/options.js";
+import { Logger } from "../logger.js";
+import { NatsServer } from "../server.js";
+
+let srv: NatsServer;
+
+beforeAll(async () => {
+  const o = defaultOptions();
+  o.host = "127.0.0.1";
+  o.port = -1;
+  srv = new NatsServer(o, new Logger({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" }));
+  await srv.start();
+});
+afterAll(async () => {
+  await srv.shutdown();
+});
+
+function rawClient(): Promise<{ s: Socket; read: (until: string) => Promise<string> }> {
+  return new Promise((resolve) => {
+    const s = connect(srv.port, "127.0.0.1", () => {
+      let buf = "";
+      const waiters: Array<() => void> = [];
+      s.on("data", (d: Buffer) => {
+        buf += d.toString("latin1");
+        for (const w of waiters.splice(0)) w();
+      });
+      const read = async (until: string): Promise<string> => {
+        while (!buf.includes(until)) await new Promise<void>((r) => waiters.push(r));
+        const i = buf.indexOf(until) + until.length;
+        const out = buf.slice(0, i);
+        buf = buf.slice(i);
+        return out;
+      };
+      resolve({ s, read });
+    });
+  });
+}
+
+test("internal subscriptions take requests and publish replies with headers", async () => {
+  const ic = srv.createInternalClient("test");
+  const seen: string[] = [];
+  ic.subscribe("svc.>", (m) => {
+    seen.push(`${m.subject} ${m.headers?.toString("latin1") ?? "-"} ${m.data.toString()}`);
+    if (m.reply !== null) ic.publish(m.reply, null, Buffer.from("NATS/1.0\r\nK: v\r\n\r\n"), Buffer.from("pong"));
+  });
+  const c = await rawClient();
+  await c.read("\r\n");
+  c.s.write('CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB inbox.1 7\r\nPUB svc.echo inbox.1 4\r\nping\r\nPING\r\n');
+  const out = await c.read("PONG\r\n");
+  expect(out).toBe("HMSG inbox.1 7 18 22\r\nNATS/1.0\r\nK: v\r\n\r\npong\r\nPONG\r\n");
+  c.s.write("HPUB svc.h 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n");
+  await c.read("PONG\r\n");
+  expect(seen).toEqual(["svc.echo - ping", "svc.h NATS/1.0\r\n\r\n hi"]);
+  ic.close();
+  expect(srv.sublist.size).toBe(1);
+  c.s.destroy();
+});

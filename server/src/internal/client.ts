@@ -1,0 +1,72 @@
+// A server-side client: subsystems (JetStream, system services) subscribe and publish through
+// the same sublist as connections do, without a socket. Deliveries call a handler synchronously;
+// a handler that has slow work to do queues it itself.
+
+import type { Publisher, Subscription as SubscriptionT } from "../client/subscription.js";
+import { Subscription } from "../client/subscription.js";
+import type { Sublist } from "../sublist/sublist.js";
+
+/** One delivered message: headers (if any) and body are views, valid only during the call. */
+export interface InternalMsg {
+  readonly subject: string;
+  readonly reply: string | null;
+  /** the header block (`NATS/1.0...\r\n\r\n`) or null */
+  readonly headers: Buffer | null;
+  readonly data: Buffer;
+}
+
+export type InternalHandler = (msg: InternalMsg, sub: SubscriptionT) => void;
+
+export interface InternalHost {
+  readonly sublist: Sublist<SubscriptionT>;
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+}
+
+export class InternalClient implements Publisher {
+  readonly kind = "internal";
+  readonly opts = { echo: true, noResponders: false };
+  private readonly handlers = new Map<SubscriptionT, InternalHandler>();
+  private nextSid = 1;
+
+  constructor(
+    readonly cid: number,
+    readonly name: string,
+    private readonly host: InternalHost,
+  ) {}
+
+  subscribe(subject: string, handler: InternalHandler, queue: string | null = null): SubscriptionT {
+    const sub = new Subscription(this, subject, queue, String(this.nextSid++));
+    this.handlers.set(sub, handler);
+    this.host.sublist.insert(sub);
+    return sub;
+  }
+
+  unsubscribe(sub: SubscriptionT): void {
+    if (this.handlers.delete(sub)) this.host.sublist.remove(sub);
+  }
+
+  /** Publishes a message; `headers` is a complete header block or null. */
+  publish(subject: string, reply: string | null, headers: Buffer | null, data: Buffer): void {
+    if (headers === null || headers.length === 0) {
+      this.host.processMsg(this, subject, reply, -1, data);
+    } else {
+      this.host.processMsg(this, subject, reply, headers.length, data.length === 0 ? headers : Buffer.concat([headers, data]));
+    }
+  }
+
+  deliver(sub: SubscriptionT, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+    const handler = this.handlers.get(sub);
+    if (handler === undefined) return false;
+    sub.delivered++;
+    const headers = hdrLen > 0 ? payload.subarray(0, hdrLen) : null;
+    const data = hdrLen > 0 ? payload.subarray(hdrLen) : payload;
+    handler({ subject, reply, headers, data }, sub);
+    return true;
+  }
+
+  /** Removes every subscription (subsystem shutdown). */
+  close(): void {
+    for (const sub of this.handlers.keys()) this.host.sublist.remove(sub);
+    this.handlers.clear();
+  }
+}
