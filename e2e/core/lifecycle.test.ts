@@ -104,6 +104,28 @@ describe("signals and files", () => {
   });
 });
 
+describe("logging", () => {
+  test("-l writes nats-server-format lines to a file; -DV adds debug and protocol traces", async () => {
+    const srv = await startServer("natsts", { args: ["-l", "natsts.log", "-DV"] });
+    const nc = await connect({ servers: srv.url, name: "logtest" });
+    nc.subscribe("log.>", { callback: () => undefined });
+    nc.publish("log.x", new TextEncoder().encode("hello"));
+    await nc.flush();
+    await nc.close();
+    const file = join(srv.dir, "natsts.log");
+    expect(await waitFor(() => existsSync(file) && readFileSync(file, "utf8").includes("->> MSG_PAYLOAD"), 5000)).toBe(true);
+    const log = readFileSync(file, "utf8");
+    const stamp = String.raw`\[\d+\] \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}\.\d{6}`;
+    expect(log).toMatch(new RegExp(`^${stamp} \\[INF\\] Starting natsts-server$`, "m"));
+    expect(log).toMatch(new RegExp(`^${stamp} \\[DBG\\] 127\\.0\\.0\\.1:\\d+ - cid:\\d+ - Client connection created$`, "m"));
+    expect(log).toContain("<<- [SUB log.> 1]");
+    expect(log).toContain("<<- [PUB log.x 5]");
+    expect(log).toContain('<<- MSG_PAYLOAD: ["hello"]');
+    expect(log).toContain("->> [MSG log.x 1 5]");
+    expect(srv.stderr()).not.toContain("[INF] Starting");
+  });
+});
+
 describe("command line", () => {
   test("--version and --help", async () => {
     const v = await run(process.execPath, [natstsLauncherPath(), "--version"]);

@@ -15,9 +15,16 @@ export function processMsg(
   subject: string,
   reply: string | null,
   hdrLen: number,
-  payload: Buffer,
+  src: Buffer,
+  start: number,
+  end: number,
 ): number {
   const r = sublist.match(subject);
+  if (r.psubs.length === 0 && r.qsubs.length === 0) {
+    if (reply !== null && from.opts.noResponders) sendNoResponders(sublist, from, subject, reply);
+    return 0;
+  }
+  const payload = start === 0 && end === src.length ? src : src.subarray(start, end);
   const echo = from.opts.echo;
   let delivered = 0;
   const psubs = r.psubs;

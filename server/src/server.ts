@@ -200,8 +200,8 @@ export class NatsServer implements ClientHost {
     return a.users.some((u) => u.user === c.user && u.password === c.pass);
   }
 
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
-    processMsg(this.sublist, from, subject, reply, hdrLen, payload);
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void {
+    processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end);
   }
 
   /** A server-side client for a subsystem (JetStream, system services). */

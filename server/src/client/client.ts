@@ -19,6 +19,7 @@ import {
 import { ClientParser, type ClientProtocolHandler, ParseFailure } from "../protocol/parser.js";
 import type { Sublist } from "../sublist/sublist.js";
 import { isValidLiteralSubject, isValidQueueName, isValidSubject } from "../sublist/subject.js";
+import { coarseClock, tick } from "../clock.js";
 import { applyConnectJSON, type ConnectOptions, defaultConnectOptions } from "./connect.js";
 import { Outbound } from "./outbound.js";
 import { type Publisher, Subscription } from "./subscription.js";
@@ -43,7 +44,8 @@ export interface ClientHost {
   authorize(opts: ConnectOptions): boolean;
   /** the INFO sent after the first PONG (connect_info, remote_account) */
   connectInfo(c: Client): Buffer;
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+  /** Routes one message; the payload is src[start..end) (headers first when hdrLen >= 0). */
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void;
   scheduleFlush(c: Client): void;
   clientClosed(c: Client): void;
   /** hook for per-op parse-error metrics */
@@ -126,6 +128,7 @@ export class Client implements ClientProtocolHandler, Publisher {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
+    tick();
     this.activitySincePing = true;
     try {
       this.parser.parse(chunk);
@@ -189,24 +192,26 @@ export class Client implements ClientProtocolHandler, Publisher {
     if (next.verbose) this.sendOK();
   }
 
-  onPub(subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
+  onPub(subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void {
     if (this.closed) return;
+    const size = end - start;
     if (this.srv.logger.traceEnabled) {
+      const payload = src.subarray(start, end);
       const op = hdrLen >= 0 ? "HPUB" : "PUB";
       const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
       this.trace(`<<- [${op} ${subject}${reply !== null ? " " + reply : ""} ${sizes}]`);
       this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(payload.toString("latin1"))}]`);
     }
-    this.lastActivity = Date.now();
+    this.lastActivity = coarseClock.now;
     this.inMsgs++;
-    this.inBytes += payload.length;
+    this.inBytes += size;
     const c = this.srv.counters;
     c.inMsgs++;
-    c.inBytes += payload.length;
+    c.inBytes += size;
     // nats-server's order: the pedantic -ERR, then +OK, then the deliveries (the message is still routed)
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR_INVALID_PUB_SUBJECT);
     if (this.opts.verbose) this.sendOK();
-    this.srv.processMsg(this, subject, reply, hdrLen, payload);
+    this.srv.processMsg(this, subject, reply, hdrLen, src, start, end);
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {
@@ -246,6 +251,7 @@ export class Client implements ClientProtocolHandler, Publisher {
   onPing(): void {
     if (this.closed) return;
     this.trace("<<- [PING]");
+    this.trace("->> [PONG]");
     this.outbound.append(PONG);
     if (!this.firstPongSent && this.connectReceived) {
       this.firstPongSent = true;
@@ -313,14 +319,16 @@ export class Client implements ClientProtocolHandler, Publisher {
       hdr = -1;
     }
     this.outbound.appendMsg(subject, sub.sid, reply, hdr, body);
-    this.lastActivity = Date.now();
+    this.lastActivity = coarseClock.now;
     this.outMsgs++;
     this.outBytes += body.length;
     const c = this.srv.counters;
     c.outMsgs++;
     c.outBytes += body.length;
     if (this.srv.logger.traceEnabled) {
-      this.trace(`->> [${hdr >= 0 ? "HMSG" : "MSG"} ${subject} ${sub.sid}${reply !== null ? " " + reply : ""} ${body.length}]`);
+      const sizes = hdr >= 0 ? `${hdr} ${body.length}` : `${body.length}`;
+      this.trace(`->> [${hdr >= 0 ? "HMSG" : "MSG"} ${subject} ${sub.sid}${reply !== null ? " " + reply : ""} ${sizes}]`);
+      this.trace(`->> MSG_PAYLOAD: [${JSON.stringify(body.toString("latin1"))}]`);
     }
     const pending = this.outbound.pending + this.socket.writableLength;
     const maxPending = this.srv.options.maxPending;

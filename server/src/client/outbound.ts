@@ -167,9 +167,3 @@ export class Outbound {
     this.pending = 0;
   }
 }
-
-declare global {
-  interface Buffer {
-    latin1Write(s: string, offset?: number, length?: number): number;
-  }
-}

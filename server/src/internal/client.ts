@@ -19,7 +19,7 @@ export type InternalHandler = (msg: InternalMsg, sub: SubscriptionT) => void;
 
 export interface InternalHost {
   readonly sublist: Sublist<SubscriptionT>;
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void;
 }
 
 export class InternalClient implements Publisher {
@@ -48,9 +48,10 @@ export class InternalClient implements Publisher {
   /** Publishes a message; `headers` is a complete header block or null. */
   publish(subject: string, reply: string | null, headers: Buffer | null, data: Buffer): void {
     if (headers === null || headers.length === 0) {
-      this.host.processMsg(this, subject, reply, -1, data);
+      this.host.processMsg(this, subject, reply, -1, data, 0, data.length);
     } else {
-      this.host.processMsg(this, subject, reply, headers.length, data.length === 0 ? headers : Buffer.concat([headers, data]));
+      const payload = data.length === 0 ? headers : Buffer.concat([headers, data]);
+      this.host.processMsg(this, subject, reply, headers.length, payload, 0, payload.length);
     }
   }
 

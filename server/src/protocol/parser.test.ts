@@ -9,8 +9,8 @@ class Recorder implements ClientProtocolHandler {
     this.events.push(`CONNECT ${json}`);
     this.needConnect = false;
   }
-  onPub(subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
-    this.events.push(`PUB ${subject} ${reply ?? "-"} ${hdrLen} ${payload.toString("latin1")}`);
+  onPub(subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void {
+    this.events.push(`PUB ${subject} ${reply ?? "-"} ${hdrLen} ${src.toString("latin1", start, end)}`);
   }
   onSub(subject: string, queue: string | null, sid: string): void {
     this.events.push(`SUB ${subject} ${queue ?? "-"} ${sid}`);

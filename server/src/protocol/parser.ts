@@ -13,8 +13,11 @@ const TAB = 0x09;
 /** What the parser tells its connection. All strings are latin1 views of the wire bytes. */
 export interface ClientProtocolHandler {
   onConnect(json: string): void;
-  /** hdrLen is -1 for PUB; payload holds headers + body (without the trailing CRLF) */
-  onPub(subject: string, reply: string | null, hdrLen: number, payload: Buffer): void;
+  /**
+   * hdrLen is -1 for PUB; src[start..end) holds headers + body (without the trailing CRLF). The
+   * bytes are a view of the read buffer: valid during the call only, unless copied.
+   */
+  onPub(subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void;
   onSub(subject: string, queue: string | null, sid: string): void;
   onUnsub(sid: string, max: number): void;
   onPing(): void;
@@ -86,19 +89,16 @@ function isSep(c: number): boolean {
   return c === SPACE || c === TAB;
 }
 
-/** Result of reading the op name at the start of a line. */
-type OpScan =
-  | { kind: "need-more" }
-  | { kind: "bad" }
-  | { kind: "op"; spec: OpSpec; argStart: number };
-
 const BY_FIRST: OpSpec[][] = Array.from({ length: 256 }, () => []);
 for (const spec of OPS) BY_FIRST[spec.name.charCodeAt(0)].push(spec);
 
-const NEED_MORE: OpScan = { kind: "need-more" };
-const BAD: OpScan = { kind: "bad" };
+const SCAN_NEED_MORE = null;
+const SCAN_BAD = undefined;
+/** where the arguments of the op found by the last scanOp start (no allocation per op) */
+let scanArgStart = 0;
 
-function scanOp(b: Buffer, start: number, end: number): OpScan {
+/** Reads the op name at b[start]: the op (and sets scanArgStart), null = need more bytes, undefined = bad. */
+function scanOp(b: Buffer, start: number, end: number): OpSpec | null | undefined {
   const candidates = BY_FIRST[upper(b[start])];
   let partial = false;
   for (let ci = 0; ci < candidates.length; ci++) {
@@ -111,7 +111,10 @@ function scanOp(b: Buffer, start: number, end: number): OpScan {
       continue;
     }
     const i = start + k;
-    if (spec.bare) return { kind: "op", spec, argStart: i };
+    if (spec.bare) {
+      scanArgStart = i;
+      return spec;
+    }
     if (i >= end) {
       partial = true;
       continue;
@@ -120,12 +123,16 @@ function scanOp(b: Buffer, start: number, end: number): OpScan {
     if (isSep(c)) {
       let j = i + 1;
       while (j < end && isSep(b[j])) j++;
-      if (j >= end) return NEED_MORE;
-      return { kind: "op", spec, argStart: j };
+      if (j >= end) return SCAN_NEED_MORE;
+      scanArgStart = j;
+      return spec;
     }
-    if (spec.glued) return { kind: "op", spec, argStart: i };
+    if (spec.glued) {
+      scanArgStart = i;
+      return spec;
+    }
   }
-  return partial ? NEED_MORE : BAD;
+  return partial ? SCAN_NEED_MORE : SCAN_BAD;
 }
 
 /** Splits control-line arguments on spaces and tabs. */
@@ -141,6 +148,26 @@ function splitArgs(s: string): string[] {
     out.push(s.slice(st, i));
   }
   return out;
+}
+
+function pubFail(b: Buffer, start: number, end: number, headers: boolean, what: string): never {
+  const op = headers ? "processHeaderPub" : "processPub";
+  throw new ParseFailure("bad-args", null, `${op} ${what}: '${b.latin1Slice(start, end)}'`);
+}
+
+const TOKEN_STARTS = new Int32Array(5);
+const TOKEN_ENDS = new Int32Array(5);
+
+/** parseSize over bytes: decimal digits only, else -1. */
+function parseSizeBytes(b: Buffer, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** nats-server's parseSize: decimal digits only, else -1. */
@@ -185,26 +212,27 @@ export class ClientParser {
       if (upper(b[pos]) !== 0x43 /* C */ && this.h.connectRequired()) {
         throw new ParseFailure("auth-violation", ERR_AUTH_VIOLATION, "authorization violation");
       }
-      const scan = scanOp(b, pos, end);
-      if (scan.kind === "bad") throw new ParseFailure("unknown-op", ERR_UNKNOWN_OP, "unknown protocol operation");
-      if (scan.kind === "need-more") {
+      const spec = scanOp(b, pos, end);
+      if (spec === SCAN_BAD) throw new ParseFailure("unknown-op", ERR_UNKNOWN_OP, "unknown protocol operation");
+      if (spec === SCAN_NEED_MORE) {
         if (end - pos > this.h.maxControlLine() + 16) {
           throw new ParseFailure("max-control-line", ERR_MAX_CONTROL_LINE, "maximum control line exceeded");
         }
         this.partial = Buffer.from(b.subarray(pos));
         return;
       }
-      const lf = b.indexOf(LF, scan.argStart);
+      const argStart = scanArgStart;
+      const lf = b.indexOf(LF, argStart);
       if (lf < 0) {
-        if (!scan.spec.bare && end - scan.argStart > this.h.maxControlLine()) {
+        if (!spec.bare && end - argStart > this.h.maxControlLine()) {
           throw new ParseFailure("max-control-line", ERR_MAX_CONTROL_LINE, "maximum control line exceeded");
         }
         this.partial = Buffer.from(b.subarray(pos));
         return;
       }
-      const argEnd = lf > scan.argStart && b[lf - 1] === CR ? lf - 1 : lf;
+      const argEnd = lf > argStart && b[lf - 1] === CR ? lf - 1 : lf;
       const next = lf + 1;
-      switch (scan.spec.op) {
+      switch (spec.op) {
         case Op.PING:
           this.h.onPing();
           pos = next;
@@ -219,30 +247,29 @@ export class ClientParser {
         default:
           break;
       }
-      if (argEnd - scan.argStart > this.h.maxControlLine()) {
+      if (argEnd - argStart > this.h.maxControlLine()) {
         throw new ParseFailure("max-control-line", ERR_MAX_CONTROL_LINE, "maximum control line exceeded");
       }
-      const arg = b.toString("latin1", scan.argStart, argEnd);
-      switch (scan.spec.op) {
-        case Op.PUB:
-        case Op.HPUB: {
-          this.pubArgs(arg, scan.spec.op === Op.HPUB);
-          const size = this.pubSize;
-          if (next + size + 2 <= end) {
-            if (b[next + size] !== CR || b[next + size + 1] !== LF) {
-              throw new ParseFailure("unknown-op", ERR_UNKNOWN_OP, "payload not followed by CRLF");
-            }
-            this.h.onPub(this.pubSubject, this.pubReply, this.pubHdr, b.subarray(next, next + size));
-            pos = next + size + 2;
-            continue;
+      if (spec.op === Op.PUB || spec.op === Op.HPUB) {
+        this.pubArgs(b, argStart, argEnd, spec.op === Op.HPUB);
+        const size = this.pubSize;
+        if (next + size + 2 <= end) {
+          if (b[next + size] !== CR || b[next + size + 1] !== LF) {
+            throw new ParseFailure("unknown-op", ERR_UNKNOWN_OP, "payload not followed by CRLF");
           }
-          // payload spans chunks: assemble it (size + CRLF)
-          this.msg = Buffer.allocUnsafe(size + 2);
-          this.msgFilled = 0;
-          pos = this.fillPayload(b, next);
-          if (pos < 0) return;
+          this.h.onPub(this.pubSubject, this.pubReply, this.pubHdr, b, next, next + size);
+          pos = next + size + 2;
           continue;
         }
+        // payload spans chunks: assemble it (size + CRLF)
+        this.msg = Buffer.allocUnsafe(size + 2);
+        this.msgFilled = 0;
+        pos = this.fillPayload(b, next);
+        if (pos < 0) return;
+        continue;
+      }
+      const arg = b.latin1Slice(argStart, argEnd);
+      switch (spec.op) {
         case Op.SUB: {
           const a = splitArgs(arg);
           if (a.length === 2) this.h.onSub(a[0], null, a[1]);
@@ -275,45 +302,60 @@ export class ClientParser {
 
   private pubSize = 0;
 
-  private pubArgs(arg: string, headers: boolean): void {
+  /** PUB/HPUB arguments, tokenized straight from the bytes: only subject and reply become strings. */
+  private pubArgs(b: Buffer, start: number, end: number, headers: boolean): void {
     if (headers && !this.h.headersEnabled()) {
       throw new ParseFailure("headers-not-supported", null, "message headers not supported");
     }
-    const a = splitArgs(arg);
+    const ts = TOKEN_STARTS;
+    const te = TOKEN_ENDS;
+    let n = 0;
+    let i = start;
+    while (i < end) {
+      while (i < end && isSep(b[i])) i++;
+      if (i >= end) break;
+      if (n === 4) {
+        n = 5;
+        break;
+      }
+      ts[n] = i;
+      while (i < end && !isSep(b[i])) i++;
+      te[n++] = i;
+    }
     let size: number;
     let hdr = -1;
+    let reply: string | null = null;
     if (headers) {
-      if (a.length === 3) {
-        this.pubReply = null;
-        hdr = parseSize(a[1]);
-        size = parseSize(a[2]);
-      } else if (a.length === 4) {
-        this.pubReply = a[1];
-        hdr = parseSize(a[2]);
-        size = parseSize(a[3]);
+      if (n === 3) {
+        hdr = parseSizeBytes(b, ts[1], te[1]);
+        size = parseSizeBytes(b, ts[2], te[2]);
+      } else if (n === 4) {
+        reply = b.latin1Slice(ts[1], te[1]);
+        hdr = parseSizeBytes(b, ts[2], te[2]);
+        size = parseSizeBytes(b, ts[3], te[3]);
       } else {
-        throw new ParseFailure("bad-args", null, `processHeaderPub Parse Error: '${arg}'`);
+        return pubFail(b, start, end, headers, "Parse Error");
       }
-      if (hdr < 0) throw new ParseFailure("bad-args", null, `processHeaderPub Bad or Missing Header Size: '${arg}'`);
-      if (size < 0) throw new ParseFailure("bad-args", null, `processHeaderPub Bad or Missing Total Size: '${arg}'`);
-      if (hdr > size) throw new ParseFailure("bad-args", null, `processHeaderPub Header Size larger then TotalSize: '${arg}'`);
+      if (hdr < 0) pubFail(b, start, end, headers, "Bad or Missing Header Size");
+      if (size < 0) pubFail(b, start, end, headers, "Bad or Missing Total Size");
+      if (hdr > size) pubFail(b, start, end, headers, "Header Size larger then TotalSize");
       if (hdr === 0) hdr = -1; // an empty header block travels as a plain MSG
     } else {
-      if (a.length === 2) {
-        this.pubReply = null;
-        size = parseSize(a[1]);
-      } else if (a.length === 3) {
-        this.pubReply = a[1];
-        size = parseSize(a[2]);
+      if (n === 2) {
+        size = parseSizeBytes(b, ts[1], te[1]);
+      } else if (n === 3) {
+        reply = b.latin1Slice(ts[1], te[1]);
+        size = parseSizeBytes(b, ts[2], te[2]);
       } else {
-        throw new ParseFailure("bad-args", null, `processPub Parse Error: '${arg}'`);
+        return pubFail(b, start, end, headers, "Parse Error");
       }
-      if (size < 0) throw new ParseFailure("bad-args", null, `processPub Bad or Missing Size: '${arg}'`);
+      if (size < 0) pubFail(b, start, end, headers, "Bad or Missing Size");
     }
     if (size > this.h.maxPayload()) {
       throw new ParseFailure("max-payload", ERR_MAX_PAYLOAD, `maximum payload exceeded: ${size}`);
     }
-    this.pubSubject = a[0];
+    this.pubSubject = b.latin1Slice(ts[0], te[0]);
+    this.pubReply = reply;
     this.pubHdr = hdr;
     this.pubSize = size;
   }
@@ -339,7 +381,7 @@ export class ClientParser {
       throw new ParseFailure("unknown-op", ERR_UNKNOWN_OP, "payload not followed by CRLF");
     }
     this.msg = null;
-    this.h.onPub(this.pubSubject, this.pubReply, this.pubHdr, msg.subarray(0, size));
+    this.h.onPub(this.pubSubject, this.pubReply, this.pubHdr, msg, 0, size);
     return pos + n;
   }
 }
