@@ -18,6 +18,8 @@ export function processMsg(
   src: Buffer,
   start: number,
   end: number,
+  /** match on `subject` but present the message as this subject (JetStream deliveries) */
+  presentAs: string | null = null,
 ): number {
   const r = sublist.match(subject);
   if (r.psubs.length === 0 && r.qsubs.length === 0) {
@@ -25,13 +27,14 @@ export function processMsg(
     return 0;
   }
   const payload = start === 0 && end === src.length ? src : src.subarray(start, end);
+  const msgSubject = presentAs ?? subject;
   const echo = from.opts.echo;
   let delivered = 0;
   const psubs = r.psubs;
   for (let i = 0; i < psubs.length; i++) {
     const sub = psubs[i];
     if (!echo && sub.client === from) continue;
-    if (sub.client.deliver(sub, subject, reply, hdrLen, payload, from)) delivered++;
+    if (sub.client.deliver(sub, msgSubject, reply, hdrLen, payload, from)) delivered++;
   }
   const qsubs = r.qsubs;
   for (let g = 0; g < qsubs.length; g++) {
@@ -41,7 +44,7 @@ export function processMsg(
     for (let k = 0; k < n; k++) {
       const sub = members[(first + k) % n];
       if (!echo && sub.client === from) continue;
-      if (sub.client.deliver(sub, subject, reply, hdrLen, payload, from)) {
+      if (sub.client.deliver(sub, msgSubject, reply, hdrLen, payload, from)) {
         delivered++;
         break;
       }

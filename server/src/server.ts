@@ -200,8 +200,17 @@ export class NatsServer implements ClientHost {
     return a.users.some((u) => u.user === c.user && u.password === c.pass);
   }
 
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void {
-    processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end);
+  processMsg(
+    from: Publisher,
+    subject: string,
+    reply: string | null,
+    hdrLen: number,
+    src: Buffer,
+    start: number,
+    end: number,
+    presentAs: string | null = null,
+  ): number {
+    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs);
   }
 
   /** A server-side client for a subsystem (JetStream, system services). */

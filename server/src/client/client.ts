@@ -45,7 +45,7 @@ export interface ClientHost {
   /** the INFO sent after the first PONG (connect_info, remote_account) */
   connectInfo(c: Client): Buffer;
   /** Routes one message; the payload is src[start..end) (headers first when hdrLen >= 0). */
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void;
+  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): number;
   scheduleFlush(c: Client): void;
   clientClosed(c: Client): void;
   /** hook for per-op parse-error metrics */

@@ -19,7 +19,16 @@ export type InternalHandler = (msg: InternalMsg, sub: SubscriptionT) => void;
 
 export interface InternalHost {
   readonly sublist: Sublist<SubscriptionT>;
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): void;
+  processMsg(
+    from: Publisher,
+    subject: string,
+    reply: string | null,
+    hdrLen: number,
+    src: Buffer,
+    start: number,
+    end: number,
+    presentAs?: string | null,
+  ): number;
 }
 
 export class InternalClient implements Publisher {
@@ -45,14 +54,24 @@ export class InternalClient implements Publisher {
     if (this.handlers.delete(sub)) this.host.sublist.remove(sub);
   }
 
-  /** Publishes a message; `headers` is a complete header block or null. */
-  publish(subject: string, reply: string | null, headers: Buffer | null, data: Buffer): void {
+  /**
+   * Publishes a message; `headers` is a complete header block or null. With `deliverTo`, the
+   * message is routed to the subscribers of `deliverTo` but shows `subject` (JetStream deliveries).
+   * Returns how many subscriptions took it.
+   */
+  publish(subject: string, reply: string | null, headers: Buffer | null, data: Buffer, deliverTo: string | null = null): number {
+    const route = deliverTo ?? subject;
+    const presentAs = deliverTo === null ? null : subject;
     if (headers === null || headers.length === 0) {
-      this.host.processMsg(this, subject, reply, -1, data, 0, data.length);
-    } else {
-      const payload = data.length === 0 ? headers : Buffer.concat([headers, data]);
-      this.host.processMsg(this, subject, reply, headers.length, payload, 0, payload.length);
+      return this.host.processMsg(this, route, reply, -1, data, 0, data.length, presentAs);
     }
+    const payload = data.length === 0 ? headers : Buffer.concat([headers, data]);
+    return this.host.processMsg(this, route, reply, headers.length, payload, 0, payload.length, presentAs);
+  }
+
+  /** Whether anything subscribes to this subject (push consumers, pull requesters). */
+  hasInterest(subject: string): boolean {
+    return this.host.sublist.hasInterest(subject);
   }
 
   deliver(sub: SubscriptionT, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {

@@ -1,0 +1,105 @@
+// The consumer wire formats: ack reply subjects, ack payloads and pull requests.
+
+import { parseGoDuration, UnitError } from "../../config/units.js";
+
+export const ACK_PREFIX = "$JS.ACK.";
+
+/** `$JS.ACK.<stream>.<consumer>.<delivered count>.<stream seq>.<consumer seq>.<ts ns>.<pending>` (v1). */
+export function ackSubject(stream: string, consumer: string, dc: number, sseq: number, dseq: number, tsNs: bigint, pending: number): string {
+  return `${ACK_PREFIX}${stream}.${consumer}.${dc}.${sseq}.${dseq}.${tsNs}.${pending}`;
+}
+
+export interface AckReplyInfo {
+  stream: string;
+  consumer: string;
+  deliveryCount: number;
+  streamSeq: number;
+  consumerSeq: number;
+}
+
+/** Parses a v1 ack subject; null when it is not one. */
+export function parseAckSubject(subject: string): AckReplyInfo | null {
+  if (!subject.startsWith(ACK_PREFIX)) return null;
+  const t = subject.slice(ACK_PREFIX.length).split(".");
+  if (t.length !== 7) return null;
+  const dc = Number(t[2]);
+  const sseq = Number(t[3]);
+  const dseq = Number(t[4]);
+  if (!Number.isSafeInteger(dc) || !Number.isSafeInteger(sseq) || !Number.isSafeInteger(dseq)) return null;
+  return { stream: t[0], consumer: t[1], deliveryCount: dc, streamSeq: sseq, consumerSeq: dseq };
+}
+
+export type AckKind =
+  | { kind: "ack" }
+  | { kind: "nak"; delayNs: bigint }
+  | { kind: "progress" }
+  | { kind: "term"; reason: string }
+  | { kind: "next"; request: Buffer };
+
+/** Reads an ack payload: empty/+ACK/+OK, -NAK [delay], +WPI, +TERM [reason], +NXT [request]. */
+export function parseAck(data: Buffer): AckKind | null {
+  const text = data.latin1Slice(0, data.length);
+  if (text === "" || text === "+ACK" || text === "+OK") return { kind: "ack" };
+  if (text.startsWith("-NAK")) {
+    const rest = text.slice(4).trim();
+    if (rest === "") return { kind: "nak", delayNs: 0n };
+    if (rest.startsWith("{")) {
+      try {
+        const doc = JSON.parse(rest) as { delay?: unknown };
+        const d = typeof doc.delay === "number" && doc.delay > 0 ? BigInt(Math.floor(doc.delay)) : 0n;
+        return { kind: "nak", delayNs: d };
+      } catch {
+        return { kind: "nak", delayNs: 0n }; // nats-server treats an unreadable delay as none
+      }
+    }
+    try {
+      return { kind: "nak", delayNs: parseGoDuration(rest) };
+    } catch (err) {
+      if (err instanceof UnitError) return { kind: "nak", delayNs: 0n };
+      throw err;
+    }
+  }
+  if (text === "+WPI") return { kind: "progress" };
+  if (text.startsWith("+TERM")) return { kind: "term", reason: text.slice(5).trim() };
+  if (text.startsWith("+NXT")) return { kind: "next", request: Buffer.from(text.slice(4).trim(), "latin1") };
+  if (text.startsWith("+ACK")) return { kind: "ack" };
+  return null;
+}
+
+export interface PullRequest {
+  batch: number;
+  /** 0 = no expiry */
+  expiresNs: bigint;
+  maxBytes: number;
+  noWait: boolean;
+  heartbeatNs: bigint;
+}
+
+/** A pull request body: empty = batch 1; a number = batch N; else JSON. Error text for 400 replies. */
+export function parsePullRequest(data: Buffer): PullRequest | { error: string } {
+  const text = data.toString("utf8").trim();
+  const req: PullRequest = { batch: 1, expiresNs: 0n, maxBytes: 0, noWait: false, heartbeatNs: 0n };
+  if (text === "") return req;
+  if (/^\d+$/.test(text)) {
+    req.batch = Math.max(1, Number(text));
+    return req;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+  if (typeof doc !== "object" || doc === null) return { error: "invalid request" };
+  const d = doc as Record<string, unknown>;
+  const num = (k: string): number => (typeof d[k] === "number" ? (d[k] as number) : 0);
+  req.batch = num("batch") > 0 ? Math.floor(num("batch")) : 1;
+  req.expiresNs = num("expires") > 0 ? BigInt(Math.floor(num("expires"))) : 0n;
+  req.maxBytes = num("max_bytes") > 0 ? Math.floor(num("max_bytes")) : 0;
+  req.noWait = d["no_wait"] === true;
+  req.heartbeatNs = num("idle_heartbeat") > 0 ? BigInt(Math.floor(num("idle_heartbeat"))) : 0n;
+  if (req.heartbeatNs > 0n && req.heartbeatNs * 2n > req.expiresNs) {
+    return { error: "heartbeat value too large" };
+  }
+  return req;
+}
