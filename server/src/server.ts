@@ -11,6 +11,8 @@ import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
 import { processMsg } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
+import { startJetStream } from "./jetstream/start.js";
+import type { JetStream } from "./jetstream/jetstream.js";
 import type { Logger } from "./logger.js";
 import { ClosedReason, ERR_MAX_CONNECTIONS } from "./protocol/errors.js";
 import { Sublist } from "./sublist/sublist.js";
@@ -63,8 +65,9 @@ export class NatsServer implements ClientHost {
   port = 0;
   monitor: MonitorHandle | null = null;
   lameDuck = false;
-  /** set once the JetStream subsystem runs (its own issue); INFO advertises JetStream only then */
+  /** set once the JetStream subsystem runs; INFO advertises JetStream only then */
   jetStreamActive = false;
+  jetstream: JetStream | null = null;
 
   private listener: NetServer | null = null;
   private nextCid = 1;
@@ -95,8 +98,9 @@ export class NatsServer implements ClientHost {
     this.logger.info(`  ID:       ${this.serverId}`);
     if (o.configFile !== "") this.logger.info(`Using configuration file: ${o.configFile}`);
     if (o.pidFile !== "") writeFileSync(o.pidFile, String(process.pid));
-    if (o.jetstream.enabled && !this.jetStreamActive) {
-      this.logger.warn(`JetStream requested (store_dir ${JSON.stringify(o.jetstream.storeDir)}) but not available in this build yet`);
+    if (o.jetstream.enabled) {
+      this.jetstream = await startJetStream(o.jetstream, this);
+      this.jetStreamActive = true;
     }
     if (o.httpPort !== 0 && this.monitorStarter !== null) {
       this.monitor = await this.monitorStarter(this);
@@ -310,6 +314,7 @@ export class NatsServer implements ClientHost {
     this.logger.info("Initiating Shutdown...");
     this.listener?.close();
     for (const c of [...this.clients.values()]) c.close(ClosedReason.ServerShutdown);
+    if (this.jetstream !== null) await this.jetstream.stop();
     if (this.monitor !== null) await this.monitor.close();
     if (this.portsFile !== "") removeQuietly(this.portsFile, this.logger);
     if (this.options.pidFile !== "") removeQuietly(this.options.pidFile, this.logger);

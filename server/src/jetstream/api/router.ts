@@ -1,0 +1,132 @@
+// The $JS.API request router: every request is JSON over core request/reply; the answer goes to
+// the request's reply subject with `type` set, or `error` on failure. Handlers may be async
+// (stream creation opens files); answers are sent when they finish.
+
+import type { InternalMsg } from "../../internal/client.js";
+import type { JetStream } from "../jetstream.js";
+import { type ApiError, isApiError, JSErr } from "./errors.js";
+import { marshalGo } from "./json.js";
+import { apiType } from "./types.js";
+
+export const API_PREFIX = "$JS.API.";
+
+export interface ApiRequest {
+  readonly subject: string;
+  /** tokens after `$JS.API.` */
+  readonly tokens: string[];
+  readonly reply: string | null;
+  readonly headers: Buffer | null;
+  readonly data: Buffer;
+}
+
+/** A handler returns the response body (without `type`), or null when it answers by itself. */
+export type ApiHandler = (js: JetStream, req: ApiRequest) => Promise<ApiBody | null> | ApiBody | null;
+export type ApiBody = Record<string, unknown>;
+
+export interface ApiRoute {
+  /** token pattern after $JS.API., `*` = one token, `>` = the rest (at least one) */
+  readonly pattern: string[];
+  /** response type suffix, e.g. "stream_create_response" */
+  readonly type: string;
+  readonly handler: ApiHandler;
+}
+
+export class ApiFailure extends Error {
+  constructor(readonly apiError: ApiError) {
+    super(apiError.description);
+  }
+}
+
+function matches(pattern: string[], tokens: string[]): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i];
+    if (p === ">") return tokens.length > i;
+    if (i >= tokens.length) return false;
+    if (p !== "*" && p !== tokens[i]) return false;
+  }
+  return pattern.length === tokens.length;
+}
+
+export class ApiRouter {
+  private readonly routes: ApiRoute[] = [];
+
+  constructor(private readonly js: JetStream) {}
+
+  add(...routes: ApiRoute[]): void {
+    this.routes.push(...routes);
+  }
+
+  /** Subscribes the API subjects (not DIRECT.GET, which streams serve themselves). */
+  listen(): void {
+    const ic = this.js.ic;
+    for (const subject of [`${API_PREFIX}*`, `${API_PREFIX}STREAM.>`, `${API_PREFIX}CONSUMER.>`]) {
+      ic.subscribe(subject, (m) => this.dispatch(m));
+    }
+  }
+
+  private dispatch(m: InternalMsg): void {
+    const req: ApiRequest = {
+      subject: m.subject,
+      tokens: m.subject.slice(API_PREFIX.length).split("."),
+      reply: m.reply,
+      headers: m.headers !== null ? Buffer.from(m.headers) : null,
+      data: Buffer.from(m.data),
+    };
+    this.js.apiTotal++;
+    const route = this.routes.find((r) => matches(r.pattern, req.tokens));
+    if (route === undefined) {
+      this.js.apiErrors++;
+      this.respond(req, "", { error: JSErr.JSBadRequestErr() });
+      return;
+    }
+    let result: Promise<ApiBody | null> | ApiBody | null;
+    try {
+      result = route.handler(this.js, req);
+    } catch (err) {
+      this.fail(req, route, err);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (body) => {
+          if (body !== null) this.respond(req, route.type, body);
+        },
+        (err: unknown) => this.fail(req, route, err),
+      );
+    } else if (result !== null) {
+      this.respond(req, route.type, result);
+    }
+  }
+
+  private fail(req: ApiRequest, route: ApiRoute, err: unknown): void {
+    this.js.apiErrors++;
+    if (err instanceof ApiFailure) {
+      this.respond(req, route.type, { error: err.apiError });
+      return;
+    }
+    if (isApiError(err)) {
+      this.respond(req, route.type, { error: err });
+      return;
+    }
+    this.js.logger.error(`JetStream API ${req.subject} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.respond(req, route.type, { error: { code: 500, err_code: 10003, description: String(err instanceof Error ? err.message : err) } });
+  }
+
+  private respond(req: ApiRequest, type: string, body: ApiBody): void {
+    if (req.reply === null || req.reply === "") return;
+    const doc = { type: apiType(type), ...body };
+    this.js.ic.publish(req.reply, null, null, Buffer.from(marshalGo(doc)));
+  }
+}
+
+/** Parses a request body as JSON (empty = {}); a syntax error becomes nats-server's 10025. */
+export function jsonBody<T extends object>(data: Buffer): T {
+  if (data.length === 0) return {} as T;
+  try {
+    const v: unknown = JSON.parse(data.toString("utf8"));
+    if (typeof v !== "object" || v === null) return {} as T;
+    return v as T;
+  } catch (err) {
+    throw new ApiFailure(JSErr.JSInvalidJSONErr({ err: (err as Error).message }));
+  }
+}

@@ -1,0 +1,197 @@
+// $JS.API handlers for account info, streams and stored messages.
+
+import { isValidSubject, subjectsCollide } from "../../sublist/subject.js";
+import type { JetStream } from "../jetstream.js";
+import { checkStreamConfig } from "../stream/config.js";
+import type { Stream } from "../stream/stream.js";
+import { StoreCorruptError } from "../store/types.js";
+import { JSErr } from "./errors.js";
+import { formatUnixNanos } from "./json.js";
+import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute, jsonBody } from "./router.js";
+import type { StreamInfoRequest, StreamMsgDeleteRequest, StreamMsgGetRequest, StreamNamesRequest, StreamPurgeRequest } from "./types.js";
+import { API_LEVEL } from "../../version.js";
+
+const NAMES_LIMIT = 1024;
+const LIST_LIMIT = 256;
+
+export function streamOf(js: JetStream, name: string): Stream {
+  const s = js.streams.get(name);
+  if (s === undefined) throw new ApiFailure(JSErr.JSStreamNotFoundErr());
+  return s;
+}
+
+function accountInfo(js: JetStream): ApiBody {
+  const u = js.usage();
+  const body: ApiBody = {
+    memory: u.memory,
+    storage: u.storage,
+    reserved_memory: 0,
+    reserved_storage: 0,
+    streams: u.streams,
+    consumers: u.consumers,
+    limits: {
+      max_memory: -1,
+      max_storage: -1,
+      max_streams: -1,
+      max_consumers: -1,
+      max_ack_pending: -1,
+      memory_max_stream_bytes: -1,
+      storage_max_stream_bytes: -1,
+      max_bytes_required: false,
+    },
+  };
+  if (js.domain !== "") body.domain = js.domain;
+  body.api = { level: API_LEVEL, total: js.apiTotal, errors: js.apiErrors };
+  return body;
+}
+
+async function streamCreate(js: JetStream, req: ApiRequest): Promise<ApiBody> {
+  const name = req.tokens[2];
+  const existing = js.streams.get(name);
+  const result = checkStreamConfig(req.data, {
+    action: "create",
+    subjectInRequest: name,
+    existing: existing?.config,
+    otherStreams: [...js.streams.values()].map((s) => s.config),
+  });
+  if ("error" in result) throw new ApiFailure(result.error);
+  if (existing !== undefined) {
+    if (result.unchanged === true) return { ...existing.info(), did_create: false };
+    throw new ApiFailure(JSErr.JSStreamNameExistErr());
+  }
+  const stream = await js.createStream(result.config);
+  return { ...stream.info(), did_create: true };
+}
+
+function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
+  const name = req.tokens[2];
+  const existing = js.streams.get(name);
+  const result = checkStreamConfig(req.data, {
+    action: "update",
+    subjectInRequest: name,
+    existing: existing?.config,
+    otherStreams: [...js.streams.values()].map((s) => s.config),
+  });
+  if ("error" in result) throw new ApiFailure(result.error);
+  if (existing === undefined) throw new ApiFailure(JSErr.JSStreamNotFoundErr());
+  js.updateStream(existing, result.config);
+  return { ...existing.info() };
+}
+
+function streamInfo(js: JetStream, req: ApiRequest): ApiBody {
+  const stream = streamOf(js, req.tokens[2]);
+  const body = jsonBody<StreamInfoRequest>(req.data);
+  const info: ApiBody = { ...stream.info({ subjectsFilter: body.subjects_filter }) };
+  if (body.subjects_filter !== undefined && body.subjects_filter !== "") {
+    const n = Object.keys((info.state as { subjects?: object }).subjects ?? {}).length;
+    Object.assign(info, { total: n, offset: 0, limit: 100_000 });
+  }
+  return info;
+}
+
+function matchingStreams(js: JetStream, filter: string | undefined): Stream[] {
+  const all = [...js.streams.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (filter === undefined || filter === "") return all;
+  return all.filter((s) => (s.config.subjects ?? []).some((subj) => subjectsCollide(subj, filter)));
+}
+
+function streamNames(js: JetStream, req: ApiRequest): ApiBody {
+  const body = jsonBody<StreamNamesRequest>(req.data);
+  const all = matchingStreams(js, body.subject);
+  const offset = Math.max(0, body.offset ?? 0);
+  const page = all.slice(offset, offset + NAMES_LIMIT).map((s) => s.name);
+  return { total: all.length, offset, limit: NAMES_LIMIT, streams: page.length > 0 ? page : null };
+}
+
+function streamList(js: JetStream, req: ApiRequest): ApiBody {
+  const body = jsonBody<StreamNamesRequest>(req.data);
+  const all = matchingStreams(js, body.subject);
+  const offset = Math.max(0, body.offset ?? 0);
+  const page = all.slice(offset, offset + LIST_LIMIT).map((s) => s.info());
+  return { total: all.length, offset, limit: LIST_LIMIT, streams: page, missing: undefined };
+}
+
+async function streamDelete(js: JetStream, req: ApiRequest): Promise<ApiBody> {
+  const stream = streamOf(js, req.tokens[2]);
+  await js.deleteStream(stream);
+  return { success: true };
+}
+
+function streamPurge(js: JetStream, req: ApiRequest): ApiBody {
+  const stream = streamOf(js, req.tokens[2]);
+  if (stream.config.sealed) throw new ApiFailure(JSErr.JSStreamSealedErr());
+  if (stream.config.deny_purge) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "stream purge not permitted" }));
+  const body = jsonBody<StreamPurgeRequest>(req.data);
+  if (body.seq !== undefined && body.keep !== undefined) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "sequence and keep can not both be set" }));
+  if (body.filter !== undefined && body.filter !== "" && !isValidSubject(body.filter)) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "invalid subject" }));
+  const purged = stream.purge({
+    filter: body.filter !== undefined && body.filter !== "" ? body.filter : undefined,
+    seq: body.seq !== undefined && body.seq > 0 ? body.seq : undefined,
+    keep: body.keep !== undefined && body.keep > 0 ? body.keep : undefined,
+  });
+  return { success: true, purged };
+}
+
+function messageJSON(m: { subject: string; seq: number; hdr: Buffer | null; data: Buffer; ts: bigint }): ApiBody {
+  const out: ApiBody = { subject: m.subject, seq: m.seq };
+  if (m.hdr !== null && m.hdr.length > 0) out.hdrs = m.hdr.toString("base64");
+  if (m.data.length > 0) out.data = m.data.toString("base64");
+  out.time = formatUnixNanos(m.ts);
+  return out;
+}
+
+/** Finds the message a MSG.GET / DIRECT.GET request names; null when there is none. */
+export function lookupMsg(stream: Stream, body: StreamMsgGetRequest): { subject: string; seq: number; hdr: Buffer | null; data: Buffer; ts: bigint } | null {
+  const store = stream.store;
+  if (body.last_by_subj !== undefined && body.last_by_subj !== "") return store.lastBySubject(body.last_by_subj);
+  if (body.next_by_subj !== undefined && body.next_by_subj !== "") return store.nextMatching(Math.max(1, body.seq ?? 1), body.next_by_subj);
+  if (body.seq !== undefined && body.seq > 0) return store.get(body.seq);
+  return null;
+}
+
+function msgGet(js: JetStream, req: ApiRequest): ApiBody {
+  const stream = streamOf(js, req.tokens[3]);
+  const body = jsonBody<StreamMsgGetRequest>(req.data);
+  const hasSeq = body.seq !== undefined && body.seq > 0;
+  const hasLast = body.last_by_subj !== undefined && body.last_by_subj !== "";
+  const hasNext = body.next_by_subj !== undefined && body.next_by_subj !== "";
+  if ((hasSeq && hasLast) || (hasLast && hasNext) || (!hasSeq && !hasLast && !hasNext)) {
+    throw new ApiFailure(JSErr.JSBadRequestErr());
+  }
+  let m;
+  try {
+    m = lookupMsg(stream, body);
+  } catch (err) {
+    if (err instanceof StoreCorruptError) {
+      js.logger.error(`JetStream stream '${stream.name}': ${err.message}`);
+      throw new ApiFailure(JSErr.JSNoMessageFoundErr());
+    }
+    throw err;
+  }
+  if (m === null) throw new ApiFailure(JSErr.JSNoMessageFoundErr());
+  return { message: messageJSON(m) };
+}
+
+function msgDelete(js: JetStream, req: ApiRequest): ApiBody {
+  const stream = streamOf(js, req.tokens[3]);
+  if (stream.config.sealed) throw new ApiFailure(JSErr.JSStreamSealedErr());
+  if (stream.config.deny_delete) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "message delete not permitted" }));
+  const body = jsonBody<StreamMsgDeleteRequest>(req.data);
+  if (typeof body.seq !== "number" || body.seq <= 0) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "sequence required" }));
+  const ok = stream.removeMsg(body.seq, body.no_erase !== true);
+  if (!ok) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: `no message found` }));
+  return { success: true };
+}
+
+export const STREAM_ROUTES: ApiRoute[] = [
+  { pattern: ["INFO"], type: "account_info_response", handler: (js) => accountInfo(js) },
+  { pattern: ["STREAM", "CREATE", "*"], type: "stream_create_response", handler: streamCreate },
+  { pattern: ["STREAM", "UPDATE", "*"], type: "stream_update_response", handler: streamUpdate },
+  { pattern: ["STREAM", "INFO", "*"], type: "stream_info_response", handler: streamInfo },
+  { pattern: ["STREAM", "NAMES"], type: "stream_names_response", handler: streamNames },
+  { pattern: ["STREAM", "LIST"], type: "stream_list_response", handler: streamList },
+  { pattern: ["STREAM", "DELETE", "*"], type: "stream_delete_response", handler: streamDelete },
+  { pattern: ["STREAM", "PURGE", "*"], type: "stream_purge_response", handler: streamPurge },
+  { pattern: ["STREAM", "MSG", "GET", "*"], type: "stream_msg_get_response", handler: msgGet },
+  { pattern: ["STREAM", "MSG", "DELETE", "*"], type: "stream_msg_delete_response", handler: msgDelete },
+];

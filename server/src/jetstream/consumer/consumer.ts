@@ -1,0 +1,714 @@
+// A consumer: a cursor over its stream with ack tracking, redelivery, pull requests and push
+// delivery (heartbeats, flow control). Its progress is saved to its ConsumerStore; an ack that
+// asked for a reply is answered once that progress is durable.
+
+import type { Subscription } from "../../client/subscription.js";
+import type { InternalClient, InternalMsg } from "../../internal/client.js";
+import { subjectMatches } from "../../sublist/subject.js";
+import { formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
+import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
+import { appendHeaders } from "../headers.js";
+import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
+import type { Stream, StreamConsumer } from "../stream/stream.js";
+import { ackSubject, parseAck, parsePullRequest } from "./protocol.js";
+import { newWaiting, Status, type WaitingRequest } from "./waiting.js";
+
+export interface ConsumerHost {
+  readonly ic: InternalClient;
+  log(level: "INF" | "WRN" | "ERR" | "DBG", msg: string): void;
+  advisory(kind: string, stream: string, consumer: string, body: Record<string, unknown>): void;
+  /** an ephemeral consumer went inactive */
+  expire(c: Consumer): void;
+}
+
+const FC_EVERY_MSGS = 256;
+const FC_EVERY_BYTES = 4 * 1024 * 1024;
+
+export class Consumer implements StreamConsumer {
+  /** next stream sequence to look at */
+  private sseq = 1;
+  /** last consumer (delivery) sequence used */
+  private dseq = 0;
+  /** highest stream sequence delivered */
+  private deliveredSseq = 0;
+  private ackFloor = { stream: 0, consumer: 0 };
+  private readonly pending = new Map<number, { dseq: number; ts: bigint; deadline: number }>();
+  private readonly redelivered = new Map<number, number>();
+  private readonly rdq: number[] = [];
+  /** last_per_subject: the sequences to deliver first */
+  private lpsQueue: number[] = [];
+  private numPending = 0;
+  private readonly waiting: WaitingRequest[] = [];
+  private readonly subs: Subscription[] = [];
+  private kickScheduled = false;
+  private redeliverTimer: NodeJS.Timeout | null = null;
+  private hbTimer: NodeJS.Timeout | null = null;
+  private inactiveTimer: NodeJS.Timeout | null = null;
+  private lastActive = Date.now();
+  private lastDeliveredAt = 0n;
+  private lastAckAt = 0n;
+  private fcPending: string | null = null;
+  private fcMsgs = 0;
+  private fcBytes = 0;
+  private pausedUntil = 0;
+  private closed = false;
+  private filters: string[];
+
+  constructor(
+    readonly stream: Stream,
+    public config: ConsumerConfig,
+    readonly created: bigint,
+    private readonly store: ConsumerStore,
+    private readonly host: ConsumerHost,
+  ) {
+    this.filters = filtersOf(config);
+    if (config.pause_until !== undefined) this.pausedUntil = pauseMillis(config.pause_until);
+  }
+
+  get name(): string {
+    return this.config.name ?? this.config.durable_name ?? "";
+  }
+  get isPush(): boolean {
+    return this.config.deliver_subject !== undefined && this.config.deliver_subject !== "";
+  }
+  private get ackNone(): boolean {
+    return this.config.ack_policy === "none";
+  }
+
+  /** Restores saved progress (or sets the start position) and starts listening. */
+  start(): void {
+    const saved = this.store.load();
+    if (saved.delivered.streamSeq > 0 || saved.ackFloor.streamSeq > 0) {
+      this.restore(saved);
+    } else {
+      this.setStartPosition();
+    }
+    this.numPending = this.countPending();
+    const ic = this.host.ic;
+    this.subs.push(ic.subscribe(`$JS.ACK.${this.stream.name}.${this.name}.>`, (m) => this.onAck(m)));
+    if (this.isPush && this.config.flow_control === true) {
+      this.subs.push(ic.subscribe(`$JS.FC.${this.stream.name}.${this.name}.>`, (m) => this.onFlowControl(m)));
+    }
+    if (this.isPush && (this.config.idle_heartbeat ?? 0) > 0) {
+      const ms = Math.max(1, Math.floor((this.config.idle_heartbeat ?? 0) / 1e6));
+      this.hbTimer = setInterval(() => this.pushHeartbeat(ms), ms);
+      this.hbTimer.unref();
+    }
+    const inactive = this.config.inactive_threshold ?? 0;
+    if (inactive > 0) {
+      const ms = Math.max(10, Math.floor(inactive / 1e6));
+      this.inactiveTimer = setInterval(() => this.checkInactive(ms), Math.max(10, Math.floor(ms / 2)));
+      this.inactiveTimer.unref();
+    }
+    this.kick();
+  }
+
+  private restore(s: ConsumerState): void {
+    this.ackFloor = { stream: s.ackFloor.streamSeq, consumer: s.ackFloor.consumerSeq };
+    this.dseq = s.delivered.consumerSeq;
+    this.deliveredSseq = s.delivered.streamSeq;
+    this.sseq = s.delivered.streamSeq + 1;
+    const now = Date.now();
+    for (const [seq, p] of s.pending) {
+      this.pending.set(seq, { dseq: p.consumerSeq, ts: p.ts, deadline: now });
+    }
+    for (const [seq, n] of s.redelivered) this.redelivered.set(seq, n);
+    this.armRedelivery();
+  }
+
+  private setStartPosition(): void {
+    const st = this.stream.store.state();
+    const cfg = this.config;
+    switch (cfg.deliver_policy) {
+      case "all":
+        this.sseq = Math.max(1, st.firstSeq);
+        break;
+      case "last": {
+        let last = 0;
+        for (const f of this.filters) last = Math.max(last, this.stream.store.lastBySubject(f)?.seq ?? 0);
+        this.sseq = last > 0 ? last : st.lastSeq + 1;
+        break;
+      }
+      case "new":
+        this.sseq = st.lastSeq + 1;
+        break;
+      case "by_start_sequence":
+        this.sseq = Math.max(1, cfg.opt_start_seq ?? 1);
+        break;
+      case "by_start_time": {
+        const t = cfg.opt_start_time !== undefined ? parseRFC3339(cfg.opt_start_time).unixNanos : 0n;
+        let seq = Math.max(1, st.firstSeq);
+        let m = this.nextStored(seq);
+        while (m !== null && m.ts < t) {
+          seq = m.seq + 1;
+          m = this.nextStored(seq);
+        }
+        this.sseq = m !== null ? m.seq : st.lastSeq + 1;
+        break;
+      }
+      case "last_per_subject": {
+        const seqs: number[] = [];
+        for (const f of this.filters) {
+          for (const subject of this.stream.store.subjects(f).keys()) {
+            const m = this.stream.store.lastBySubject(subject);
+            if (m !== null) seqs.push(m.seq);
+          }
+        }
+        this.lpsQueue = [...new Set(seqs)].sort((a, b) => a - b);
+        this.sseq = st.lastSeq + 1;
+        break;
+      }
+    }
+    this.ackFloor = { stream: this.sseq - 1, consumer: 0 };
+    if (this.lpsQueue.length > 0) this.ackFloor.stream = this.lpsQueue[0] - 1;
+    this.deliveredSseq = this.ackFloor.stream;
+  }
+
+  // ---- StreamConsumer ----
+
+  matches(subject: string): boolean {
+    for (const f of this.filters) if (subjectMatches(f, subject)) return true;
+    return false;
+  }
+
+  signal(_lastSeq: number): void {
+    this.numPending = this.countPending();
+    this.kick();
+  }
+
+  isDone(seq: number): boolean {
+    if (this.ackNone) return seq <= this.deliveredSseq;
+    return seq <= this.ackFloor.stream || (seq <= this.deliveredSseq && !this.pending.has(seq));
+  }
+
+  onPurge(firstSeq: number): void {
+    if (this.sseq < firstSeq) this.sseq = firstSeq;
+    for (const seq of [...this.pending.keys()]) if (seq < firstSeq) this.pending.delete(seq);
+    if (this.ackFloor.stream < firstSeq - 1) this.ackFloor.stream = firstSeq - 1;
+    this.lpsQueue = this.lpsQueue.filter((s) => s >= firstSeq);
+    this.numPending = this.countPending();
+    this.persist();
+  }
+
+  // ---- reading the stream ----
+
+  private nextStored(from: number): StoredMsg | null {
+    let best: StoredMsg | null = null;
+    for (const f of this.filters) {
+      const m = this.stream.store.nextMatching(from, f);
+      if (m !== null && (best === null || m.seq < best.seq)) best = m;
+    }
+    return best;
+  }
+
+  /** Messages matching the filter at or after the cursor (plus last-per-subject ones not yet sent). */
+  private countPending(): number {
+    const last = this.stream.durableSeq;
+    let n = this.lpsQueue.length;
+    if (this.filters.length === 1 && (this.filters[0] === ">" || this.coversStream())) {
+      const st = this.stream.store.state();
+      if (this.sseq <= st.firstSeq) return n + st.messages;
+      // messages in [sseq, last]: walk when the window is small, else estimate from sequence span
+      let seq = this.sseq;
+      let count = 0;
+      for (let m = this.nextStored(seq); m !== null && m.seq <= last; m = this.nextStored(seq)) {
+        count++;
+        seq = m.seq + 1;
+        if (count > 100_000) return n + count + Math.max(0, last - seq + 1);
+      }
+      return n + count;
+    }
+    let seq = this.sseq;
+    for (let m = this.nextStored(seq); m !== null && m.seq <= last; m = this.nextStored(seq)) {
+      n++;
+      seq = m.seq + 1;
+    }
+    return n;
+  }
+
+  private coversStream(): boolean {
+    const subjects = this.stream.config.subjects ?? [];
+    return subjects.length === 1 && this.filters.length === 1 && subjects[0] === this.filters[0];
+  }
+
+  /** Next message to deliver: redeliveries first, then last-per-subject, then the stream tail. */
+  private nextMsg(): { msg: StoredMsg; redelivery: boolean } | null {
+    while (this.rdq.length > 0) {
+      const seq = this.rdq.shift() as number;
+      if (!this.pending.has(seq)) continue;
+      const msg = this.stream.store.get(seq);
+      if (msg === null) {
+        this.pending.delete(seq);
+        continue;
+      }
+      return { msg, redelivery: true };
+    }
+    while (this.lpsQueue.length > 0) {
+      const seq = this.lpsQueue.shift() as number;
+      const msg = this.stream.store.get(seq);
+      if (msg !== null) return { msg, redelivery: false };
+    }
+    const m = this.nextStored(this.sseq);
+    if (m === null || m.seq > this.stream.durableSeq) return null;
+    this.sseq = m.seq + 1;
+    return { msg: m, redelivery: false };
+  }
+
+  // ---- delivery ----
+
+  kick(): void {
+    if (this.kickScheduled || this.closed) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      this.deliverLoop();
+    });
+  }
+
+  private deliverLoop(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    if (this.pausedUntil > now) return;
+    const maxAckPending = this.config.max_ack_pending ?? -1;
+    for (let budget = 0; budget < 10_000; budget++) {
+      let target: string;
+      let req: WaitingRequest | null = null;
+      if (this.isPush) {
+        const ds = this.config.deliver_subject as string;
+        if (this.fcPending !== null || !this.host.ic.hasInterest(ds)) break;
+        target = ds;
+      } else {
+        req = this.nextWaiting(now);
+        if (req === null) break;
+        target = req.reply;
+      }
+      if (!this.ackNone && maxAckPending > 0 && this.pending.size >= maxAckPending && this.rdq.length === 0) break;
+      const next = this.nextMsg();
+      if (next === null) {
+        if (req !== null && req.noWait) this.finishRequest(req, req.delivered > 0 ? Status.requestTimeout(req.batchLeft, 0) : Status.noMessages());
+        break;
+      }
+      const size = next.msg.subject.length + (next.msg.hdr?.length ?? 0) + next.msg.data.length;
+      if (req !== null && req.maxBytes > 0 && size > req.bytesLeft) {
+        // put it back for the next request
+        if (next.redelivery) this.rdq.unshift(next.msg.seq);
+        else this.sseq = Math.min(this.sseq, next.msg.seq);
+        this.finishRequest(req, req.delivered > 0 ? Status.batchCompleted(req.batchLeft, 0) : Status.msgSizeExceedsMaxBytes(req.batchLeft, 0));
+        continue;
+      }
+      this.deliver(next.msg, next.redelivery, target);
+      if (req !== null) {
+        req.batchLeft--;
+        req.bytesLeft -= size;
+        req.delivered++;
+        req.lastSent = Date.now();
+        if (req.batchLeft <= 0) this.finishRequest(req, null);
+      }
+    }
+    if (!this.isPush) this.expireRequests(now);
+  }
+
+  private deliver(msg: StoredMsg, redelivery: boolean, target: string): void {
+    const seq = msg.seq;
+    let dc = 1;
+    if (redelivery) {
+      dc = (this.redelivered.get(seq) ?? 1) + 1;
+      this.redelivered.set(seq, dc);
+    } else {
+      if (seq > this.deliveredSseq) this.deliveredSseq = seq;
+      if (this.numPending > 0) this.numPending--;
+    }
+    this.dseq++;
+    const ts = nowUnixNanos();
+    this.lastDeliveredAt = ts;
+    this.lastActive = Date.now();
+    if (this.ackNone) {
+      this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
+    } else {
+      this.pending.set(seq, { dseq: this.dseq, ts, deadline: Date.now() + this.ackWaitMs(dc) });
+      this.armRedelivery();
+    }
+    const reply = ackSubject(this.stream.name, this.name, dc, seq, this.dseq, msg.ts, this.numPending);
+    let hdr = msg.hdr;
+    let data = msg.data;
+    if (this.config.headers_only === true) {
+      hdr = appendHeaders(hdr, [["Nats-Msg-Size", String(data.length)]]);
+      data = Buffer.alloc(0);
+    }
+    this.host.ic.publish(msg.subject, reply, hdr, data, target);
+    if (this.isPush && this.config.flow_control === true) {
+      this.fcMsgs++;
+      this.fcBytes += data.length + (hdr?.length ?? 0);
+      if (this.fcMsgs >= FC_EVERY_MSGS || this.fcBytes >= FC_EVERY_BYTES) this.sendFlowControl();
+    }
+    this.persist();
+  }
+
+  private ackWaitMs(dc: number): number {
+    const backoff = this.config.backoff;
+    if (backoff !== undefined && backoff.length > 0) {
+      return Math.max(1, Math.floor(backoff[Math.min(dc - 1, backoff.length - 1)] / 1e6));
+    }
+    return Math.max(1, Math.floor((this.config.ack_wait ?? 30e9) / 1e6));
+  }
+
+  private armRedelivery(): void {
+    if (this.redeliverTimer !== null || this.pending.size === 0 || this.closed) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const p of this.pending.values()) if (p.deadline < earliest) earliest = p.deadline;
+    const delay = Math.max(1, earliest - Date.now());
+    this.redeliverTimer = setTimeout(() => {
+      this.redeliverTimer = null;
+      this.checkRedeliveries();
+    }, delay);
+    this.redeliverTimer.unref();
+  }
+
+  private checkRedeliveries(): void {
+    const now = Date.now();
+    const maxDeliver = this.config.max_deliver ?? -1;
+    const due: number[] = [];
+    for (const [seq, p] of this.pending) if (p.deadline <= now && !this.rdq.includes(seq)) due.push(seq);
+    due.sort((a, b) => a - b);
+    for (const seq of due) {
+      const dc = this.redelivered.get(seq) ?? 1;
+      const p = this.pending.get(seq);
+      if (p === undefined) continue;
+      if (maxDeliver > 0 && dc >= maxDeliver) {
+        p.deadline = Number.POSITIVE_INFINITY;
+        this.host.advisory("CONSUMER.MAX_DELIVERIES", this.stream.name, this.name, {
+          type: "io.nats.jetstream.advisory.v1.max_deliver",
+          stream: this.stream.name,
+          consumer: this.name,
+          stream_seq: seq,
+          deliveries: dc,
+        });
+        continue;
+      }
+      p.deadline = Number.POSITIVE_INFINITY;
+      this.rdq.push(seq);
+    }
+    this.armRedelivery();
+    this.kick();
+  }
+
+  // ---- acks ----
+
+  private onAck(m: InternalMsg): void {
+    const tokens = m.subject.split(".");
+    // $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>
+    if (tokens.length < 9) return;
+    const sseq = Number(tokens[5]);
+    const dseq = Number(tokens[6]);
+    const ack = parseAck(m.data);
+    if (ack === null || !Number.isSafeInteger(sseq)) return;
+    this.lastActive = Date.now();
+    let changed = false;
+    switch (ack.kind) {
+      case "ack":
+        changed = this.ackSeq(sseq, dseq);
+        break;
+      case "term":
+        changed = this.ackSeq(sseq, dseq);
+        this.host.advisory("CONSUMER.MSG_TERMINATED", this.stream.name, this.name, {
+          type: "io.nats.jetstream.advisory.v1.terminated",
+          stream: this.stream.name,
+          consumer: this.name,
+          consumer_seq: dseq,
+          stream_seq: sseq,
+          deliveries: this.redelivered.get(sseq) ?? 1,
+          reason: ack.reason,
+        });
+        break;
+      case "nak": {
+        const p = this.pending.get(sseq);
+        if (p !== undefined) {
+          const delayMs = Number(ack.delayNs / 1_000_000n);
+          if (delayMs > 0) {
+            p.deadline = Date.now() + delayMs;
+            this.armRedelivery();
+          } else {
+            p.deadline = Number.POSITIVE_INFINITY;
+            if (!this.rdq.includes(sseq)) this.rdq.push(sseq);
+            this.kick();
+          }
+          this.host.advisory("CONSUMER.MSG_NAKED", this.stream.name, this.name, {
+            type: "io.nats.jetstream.advisory.v1.nak",
+            stream: this.stream.name,
+            consumer: this.name,
+            consumer_seq: dseq,
+            stream_seq: sseq,
+            deliveries: this.redelivered.get(sseq) ?? 1,
+          });
+        }
+        break;
+      }
+      case "progress": {
+        const p = this.pending.get(sseq);
+        if (p !== undefined) p.deadline = Date.now() + this.ackWaitMs(this.redelivered.get(sseq) ?? 1);
+        break;
+      }
+      case "next":
+        changed = this.ackSeq(sseq, dseq);
+        if (m.reply !== null && !this.isPush) this.addPullRequest(m.reply, ack.request);
+        break;
+    }
+    if (changed) {
+      const saved = this.persist();
+      if (m.reply !== null && ack.kind !== "next") {
+        const reply = m.reply;
+        void saved.then(() => this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
+      }
+      this.kick();
+    } else if (m.reply !== null && ack.kind === "ack") {
+      this.host.ic.publish(m.reply, null, null, Buffer.alloc(0));
+    }
+  }
+
+  private ackSeq(sseq: number, _dseq: number): boolean {
+    if (this.ackNone) return false;
+    const acked: number[] = [];
+    if (this.config.ack_policy === "all") {
+      for (const seq of this.pending.keys()) if (seq <= sseq) acked.push(seq);
+    } else if (this.pending.has(sseq)) {
+      acked.push(sseq);
+    }
+    if (acked.length === 0) return false;
+    for (const seq of acked) {
+      this.pending.delete(seq);
+      this.redelivered.delete(seq);
+    }
+    this.lastAckAt = nowUnixNanos();
+    this.updateAckFloor();
+    for (const seq of acked) {
+      const msg = this.stream.config.retention !== "limits" ? this.stream.store.get(seq) : null;
+      if (msg !== null) this.stream.ackedBy(seq, msg.subject);
+    }
+    return true;
+  }
+
+  private updateAckFloor(): void {
+    if (this.pending.size === 0) {
+      this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
+      return;
+    }
+    let minSeq = Number.POSITIVE_INFINITY;
+    let minD = Number.POSITIVE_INFINITY;
+    for (const [seq, p] of this.pending) {
+      if (seq < minSeq) minSeq = seq;
+      if (p.dseq < minD) minD = p.dseq;
+    }
+    this.ackFloor = { stream: minSeq - 1, consumer: minD - 1 };
+  }
+
+  private persist(): Promise<void> {
+    const pending = new Map<number, { consumerSeq: number; ts: bigint }>();
+    for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.dseq, ts: p.ts });
+    return this.store
+      .save({
+        delivered: { consumerSeq: this.dseq, streamSeq: this.deliveredSseq },
+        ackFloor: { consumerSeq: this.ackFloor.consumer, streamSeq: this.ackFloor.stream },
+        pending,
+        redelivered: new Map(this.redelivered),
+      })
+      .catch((err: unknown) => {
+        this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
+        throw err;
+      });
+  }
+
+  // ---- pull ----
+
+  /** A pull request arrived on $JS.API.CONSUMER.MSG.NEXT (or +NXT). */
+  addPullRequest(reply: string, body: Buffer): void {
+    if (this.isPush) {
+      this.host.ic.publish(reply, null, Status.consumerIsPush(), Buffer.alloc(0));
+      return;
+    }
+    const parsed = parsePullRequest(body);
+    if ("error" in parsed) {
+      this.host.ic.publish(reply, null, Status.badRequest(parsed.error), Buffer.alloc(0));
+      return;
+    }
+    const cfg = this.config;
+    if ((cfg.max_batch ?? 0) > 0 && parsed.batch > (cfg.max_batch ?? 0)) {
+      this.host.ic.publish(reply, null, Status.exceededMaxBatch(cfg.max_batch ?? 0), Buffer.alloc(0));
+      return;
+    }
+    if ((cfg.max_bytes ?? 0) > 0 && parsed.maxBytes > (cfg.max_bytes ?? 0)) {
+      this.host.ic.publish(reply, null, Status.exceededMaxBytes(cfg.max_bytes ?? 0), Buffer.alloc(0));
+      return;
+    }
+    const maxWaiting = cfg.max_waiting ?? 512;
+    if (maxWaiting > 0 && this.waiting.length >= maxWaiting) {
+      this.host.ic.publish(reply, null, Status.exceededMaxWaiting(), Buffer.alloc(0));
+      return;
+    }
+    this.lastActive = Date.now();
+    const w = newWaiting(reply, parsed, Date.now());
+    if (w.heartbeatMs > 0) {
+      w.hbTimer = setInterval(() => {
+        if (Date.now() - w.lastSent >= w.heartbeatMs) {
+          w.lastSent = Date.now();
+          this.host.ic.publish(w.reply, null, Status.heartbeat(this.dseq, this.deliveredSseq), Buffer.alloc(0));
+        }
+      }, w.heartbeatMs);
+      w.hbTimer.unref();
+    }
+    this.waiting.push(w);
+    if (w.expiresAt > 0) {
+      const t = setTimeout(() => this.kick(), Math.max(1, w.expiresAt - Date.now()) + 1);
+      t.unref();
+    }
+    this.deliverLoop();
+  }
+
+  private nextWaiting(now: number): WaitingRequest | null {
+    while (this.waiting.length > 0) {
+      const w = this.waiting[0];
+      if (w.expiresAt > 0 && now >= w.expiresAt) {
+        this.finishRequest(w, Status.requestTimeout(w.batchLeft, 0));
+        continue;
+      }
+      if (!this.host.ic.hasInterest(w.reply)) {
+        this.finishRequest(w, null);
+        continue;
+      }
+      return w;
+    }
+    return null;
+  }
+
+  private expireRequests(now: number): void {
+    for (const w of [...this.waiting]) {
+      if (w.expiresAt > 0 && now >= w.expiresAt) this.finishRequest(w, Status.requestTimeout(w.batchLeft, 0));
+      else if (w.noWait) this.finishRequest(w, w.delivered > 0 ? Status.requestTimeout(w.batchLeft, 0) : Status.noMessages());
+    }
+  }
+
+  private finishRequest(w: WaitingRequest, status: Buffer | null): void {
+    const i = this.waiting.indexOf(w);
+    if (i >= 0) this.waiting.splice(i, 1);
+    if (w.hbTimer !== null) clearInterval(w.hbTimer);
+    if (status !== null) this.host.ic.publish(w.reply, null, status, Buffer.alloc(0));
+  }
+
+  // ---- push ----
+
+  private pushHeartbeat(intervalMs: number): void {
+    if (this.closed || !this.isPush) return;
+    const ds = this.config.deliver_subject as string;
+    if (Date.now() - this.lastActiveDelivery() < intervalMs) return;
+    if (!this.host.ic.hasInterest(ds)) return;
+    this.host.ic.publish(ds, null, Status.heartbeat(this.dseq, this.deliveredSseq, this.fcPending), Buffer.alloc(0));
+  }
+
+  private lastActiveDelivery(): number {
+    return Number(this.lastDeliveredAt / 1_000_000n);
+  }
+
+  private sendFlowControl(): void {
+    const ds = this.config.deliver_subject as string;
+    const reply = `$JS.FC.${this.stream.name}.${this.name}.${Math.random().toString(36).slice(2, 6)}`;
+    this.fcPending = reply;
+    this.fcMsgs = 0;
+    this.fcBytes = 0;
+    this.host.ic.publish(ds, reply, Status.flowControl(), Buffer.alloc(0));
+  }
+
+  private onFlowControl(m: InternalMsg): void {
+    if (this.fcPending !== null && m.subject === this.fcPending) {
+      this.fcPending = null;
+      this.kick();
+    }
+  }
+
+  private checkInactive(thresholdMs: number): void {
+    if (this.closed) return;
+    const active = this.isPush ? this.host.ic.hasInterest(this.config.deliver_subject as string) : this.waiting.length > 0;
+    if (active) {
+      this.lastActive = Date.now();
+      return;
+    }
+    if (Date.now() - this.lastActive >= thresholdMs) this.host.expire(this);
+  }
+
+  // ---- admin ----
+
+  pause(untilMs: number): void {
+    this.pausedUntil = untilMs;
+    if (untilMs > Date.now()) {
+      const t = setTimeout(() => this.kick(), untilMs - Date.now() + 1);
+      t.unref();
+    } else {
+      this.kick();
+    }
+  }
+
+  get pauseUntil(): number {
+    return this.pausedUntil;
+  }
+
+  update(config: ConsumerConfig): void {
+    this.config = config;
+    this.filters = filtersOf(config);
+    this.numPending = this.countPending();
+    this.kick();
+  }
+
+  info(): ConsumerInfo {
+    const ts = nowUnixNanos();
+    const info: ConsumerInfo = {
+      stream_name: this.stream.name,
+      name: this.name,
+      created: formatUnixNanos(this.created),
+      config: this.config,
+      delivered: {
+        consumer_seq: this.dseq,
+        stream_seq: this.deliveredSseq,
+        ...(this.lastDeliveredAt > 0n ? { last_active: formatUnixNanos(this.lastDeliveredAt) } : {}),
+      },
+      ack_floor: {
+        consumer_seq: this.ackFloor.consumer,
+        stream_seq: this.ackFloor.stream,
+        ...(this.lastAckAt > 0n ? { last_active: formatUnixNanos(this.lastAckAt) } : {}),
+      },
+      num_ack_pending: this.pending.size,
+      num_redelivered: this.redelivered.size,
+      num_waiting: this.waiting.length,
+      num_pending: this.numPending,
+      ts: formatUnixNanos(ts),
+    };
+    if (this.isPush) info.push_bound = this.host.ic.hasInterest(this.config.deliver_subject as string) ? true : undefined;
+    if (this.pausedUntil > Date.now()) {
+      info.paused = true;
+      info.pause_remaining = (this.pausedUntil - Date.now()) * 1e6;
+    }
+    return info;
+  }
+
+  async stop(notify = false): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
+    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer]) if (t !== null) clearTimeout(t);
+    for (const w of [...this.waiting]) this.finishRequest(w, notify ? Status.consumerDeleted() : null);
+    await this.store.close();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop(true);
+    await this.store.destroy();
+  }
+}
+
+function filtersOf(cfg: ConsumerConfig): string[] {
+  if (cfg.filter_subjects !== undefined && cfg.filter_subjects.length > 0) return [...cfg.filter_subjects];
+  if (cfg.filter_subject !== undefined && cfg.filter_subject !== "") return [cfg.filter_subject];
+  return [">"];
+}
+
+function pauseMillis(text: string): number {
+  const t = parseRFC3339(text).unixNanos;
+  return Number(t / 1_000_000n);
+}
