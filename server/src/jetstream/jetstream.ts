@@ -26,6 +26,7 @@ interface StreamMeta {
   created: string;
 }
 interface ConsumerMeta {
+  name: string;
   config: ConsumerConfig;
   created: string;
 }
@@ -109,7 +110,7 @@ export class JetStream {
       const cmeta = readMeta<ConsumerMeta>(join(obs, cname));
       if (cmeta === null) continue;
       const cstore = await this.openConsumerStore(meta.config, cmeta.config, join(obs, cname));
-      this.attachConsumer(stream, cmeta.config, BigInt(Date.parse(cmeta.created)) * 1_000_000n, cstore);
+      this.attachConsumer(stream, cmeta.name, cmeta.config, BigInt(Date.parse(cmeta.created)) * 1_000_000n, cstore);
     }
     stream.start();
     this.addUsage(meta.config.storage, st.bytes);
@@ -143,8 +144,8 @@ export class JetStream {
     return stream;
   }
 
-  private attachConsumer(stream: Stream, config: ConsumerConfig, created: bigint, store: ConsumerStore): Consumer {
-    const c = new Consumer(stream, config, created, store, {
+  private attachConsumer(stream: Stream, name: string, config: ConsumerConfig, created: bigint, store: ConsumerStore): Consumer {
+    const c = new Consumer(stream, name, config, created, store, {
       ic: this.ic,
       log: (level, msg) => this.log(level, msg),
       advisory: (kind, s, cname, body) => this.advisory(`${kind}.${s}.${cname}`, body),
@@ -189,17 +190,16 @@ export class JetStream {
 
   // ---- consumers ----
 
-  async createConsumer(stream: Stream, config: ConsumerConfig): Promise<Consumer> {
-    const name = config.name ?? config.durable_name ?? "";
+  async createConsumer(stream: Stream, name: string, config: ConsumerConfig): Promise<Consumer> {
     const dir = join(this.streamDir(stream.name), "obs", name);
     const created = nowUnixNanos();
     const persistent = stream.config.storage === "file" && config.mem_storage !== true;
     if (persistent) {
       mkdirSync(dir, { recursive: true });
-      writeMeta<ConsumerMeta>(dir, { config, created: formatUnixNanos(created) });
+      writeMeta<ConsumerMeta>(dir, { name, config, created: formatUnixNanos(created) });
     }
     const store = await this.openConsumerStore(stream.config, config, dir);
-    const c = this.attachConsumer(stream, config, created, store);
+    const c = this.attachConsumer(stream, name, config, created, store);
     c.start();
     this.advisory(`CONSUMER.CREATED.${stream.name}.${name}`, {
       type: "io.nats.jetstream.advisory.v1.consumer_action",
@@ -212,7 +212,7 @@ export class JetStream {
 
   updateConsumer(stream: Stream, c: Consumer, config: ConsumerConfig): void {
     if (stream.config.storage === "file" && config.mem_storage !== true) {
-      writeMeta<ConsumerMeta>(join(this.streamDir(stream.name), "obs", c.name), { config, created: formatUnixNanos(c.created) });
+      writeMeta<ConsumerMeta>(join(this.streamDir(stream.name), "obs", c.name), { name: c.name, config, created: formatUnixNanos(c.created) });
     }
     c.update(config);
   }

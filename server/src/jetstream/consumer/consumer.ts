@@ -56,6 +56,7 @@ export class Consumer implements StreamConsumer {
 
   constructor(
     readonly stream: Stream,
+    readonly name: string,
     public config: ConsumerConfig,
     readonly created: bigint,
     private readonly store: ConsumerStore,
@@ -65,9 +66,6 @@ export class Consumer implements StreamConsumer {
     if (config.pause_until !== undefined) this.pausedUntil = pauseMillis(config.pause_until);
   }
 
-  get name(): string {
-    return this.config.name ?? this.config.durable_name ?? "";
-  }
   get isPush(): boolean {
     return this.config.deliver_subject !== undefined && this.config.deliver_subject !== "";
   }

@@ -11,6 +11,7 @@ import type { StreamConfig, StreamInfo, StreamState } from "../api/types.js";
 import { getHeader, removeHeaders } from "../headers.js";
 import type { PurgeRequest, StoredMsg, StreamStore } from "../store/types.js";
 import { msgSize } from "../store/types.js";
+import { DIRECT_PREFIX, handleDirectGet } from "./direct.js";
 import { checkPublish, HDR_MSG_ID, pubAck, pubAckError, type StreamView } from "./publish.js";
 
 /** What a stream needs to know of its consumers. */
@@ -87,19 +88,28 @@ export class Stream implements StreamView {
 
   /** Subscribes to the configured subjects and arms the age timer. */
   start(): void {
-    for (const subject of this.config.subjects ?? []) {
-      this.subs.push(this.host.ic.subscribe(subject, (m) => this.ingest(m)));
-    }
+    this.subscribeAll();
     this.armAgeTimer();
+  }
+
+  private subscribeAll(): void {
+    const ic = this.host.ic;
+    for (const subject of this.config.subjects ?? []) this.subs.push(ic.subscribe(subject, (m) => this.ingest(m)));
+    if (this.config.allow_direct) {
+      const direct = (m: InternalMsg): void => handleDirectGet(this, ic, m);
+      this.subs.push(ic.subscribe(`${DIRECT_PREFIX}${this.name}`, direct, "_sys_"));
+      this.subs.push(ic.subscribe(`${DIRECT_PREFIX}${this.name}.>`, direct, "_sys_"));
+    }
   }
 
   /** Applies an updated configuration (already validated). */
   update(config: StreamConfig): void {
-    const oldSubjects = (this.config.subjects ?? []).join("\u0000");
+    const key = (c: StreamConfig): string => `${(c.subjects ?? []).join("\u0000")}|${c.allow_direct}`;
+    const changed = key(config) !== key(this.config);
     this.config = config;
-    if ((config.subjects ?? []).join("\u0000") !== oldSubjects) {
+    if (changed) {
       for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
-      for (const subject of config.subjects ?? []) this.subs.push(this.host.ic.subscribe(subject, (m) => this.ingest(m)));
+      this.subscribeAll();
     }
     this.enforceLimits();
     this.armAgeTimer();
