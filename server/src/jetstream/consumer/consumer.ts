@@ -23,6 +23,7 @@ export interface ConsumerHost {
 
 const FC_EVERY_MSGS = 256;
 const FC_EVERY_BYTES = 4 * 1024 * 1024;
+const INTEREST_POLL_MS = 25;
 
 export class Consumer implements StreamConsumer {
   /** next stream sequence to look at */
@@ -44,6 +45,7 @@ export class Consumer implements StreamConsumer {
   private redeliverTimer: NodeJS.Timeout | null = null;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
+  private interestTimer: NodeJS.Timeout | null = null;
   private lastActive = Date.now();
   private lastDeliveredAt = 0n;
   private lastAckAt = 0n;
@@ -273,7 +275,11 @@ export class Consumer implements StreamConsumer {
       let req: WaitingRequest | null = null;
       if (this.isPush) {
         const ds = this.config.deliver_subject as string;
-        if (this.fcPending !== null || !this.host.ic.hasInterest(ds)) break;
+        if (this.fcPending !== null) break;
+        if (!this.host.ic.hasInterest(ds)) {
+          this.waitForInterest();
+          break;
+        }
         target = ds;
       } else {
         req = this.nextWaiting(now);
@@ -593,6 +599,16 @@ export class Consumer implements StreamConsumer {
 
   // ---- push ----
 
+  /** A push consumer without a subscriber looks again shortly (subscribers often come after the create). */
+  private waitForInterest(): void {
+    if (this.interestTimer !== null || this.closed) return;
+    this.interestTimer = setTimeout(() => {
+      this.interestTimer = null;
+      this.kick();
+    }, INTEREST_POLL_MS);
+    this.interestTimer.unref();
+  }
+
   private pushHeartbeat(intervalMs: number): void {
     if (this.closed || !this.isPush) return;
     const ds = this.config.deliver_subject as string;
@@ -689,7 +705,7 @@ export class Consumer implements StreamConsumer {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
-    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer, this.interestTimer]) if (t !== null) clearTimeout(t);
     for (const w of [...this.waiting]) this.finishRequest(w, notify ? Status.consumerDeleted() : null);
     await this.store.close();
   }
