@@ -18,6 +18,8 @@
 // All integers are little-endian. A TOMB deletes a message whose record sits in the same block,
 // so a tombstone lives exactly as long as the record it cancels.
 
+/// <reference path="../../node-buffer.d.ts" />
+
 import { crc32c } from "./crc32c.js";
 
 export const REC_HDR = 48;

@@ -55,9 +55,15 @@ export interface StreamStore {
   append(subject: string, hdr: Buffer | null, data: Buffer, opts?: { seq?: number; ts?: Nanos; ttlNs?: Nanos }): AppendResult;
   /** Message by sequence, or null if absent/deleted. Throws StoreCorruptError for a corrupt record. */
   get(seq: number): StoredMsg | null;
-  /** The last message on a subject (subject may be a wildcard), or null. */
+  /**
+   * The last message on a subject (subject may be a wildcard), or null. A corrupt record found on
+   * the way is marked lost (state().lost), logged and skipped, never returned.
+   */
   lastBySubject(subject: string): StoredMsg | null;
-  /** The first message with seq >= start matching `filter` (wildcards ok, "" or ">" = any), or null. */
+  /**
+   * The first message with seq >= start matching `filter` (wildcards ok, "" or ">" = any), or null.
+   * Corrupt records are marked lost, logged and skipped, so a consumer walks past them.
+   */
   nextMatching(start: number, filter: string): StoredMsg | null;
   /** Number of messages on a subject (literal). */
   subjectCount(subject: string): number;
