@@ -1,5 +1,5 @@
 // STREAM.CREATE / STREAM.UPDATE cases of the JetStream config differential.
-import { mkStream, sc, scOn, su, type DiffCase } from "./config-cases.js";
+import { mkStream, sc, scOn, type DiffCase } from "./config-cases.js";
 
 const A = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: "A", ...extra });
 const base = [mkStream({ name: "A", subjects: ["a"] })];
@@ -285,5 +285,3 @@ const existing: DiffCase[] = [
 ];
 
 export const STREAM_CASES: DiffCase[] = [...decoding, ...names, ...limits, ...subjects, ...existing];
-export { A, base };
-export { su };

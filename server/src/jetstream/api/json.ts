@@ -9,6 +9,7 @@
 export { formatRFC3339Nano, formatUnixNanos, parseGoTimeText, parseRFC3339, GO_ZERO_TIME_NANOS, type GoTime } from "./json-time.js";
 export { decodeGo, GoDecodeError, type GoStruct, type GoType, type Decoded } from "./json-decode.js";
 export { goQuote } from "./json-scan.js";
+import { GoJsonReader, type JsonNode } from "./json-scan.js";
 
 /** Nanoseconds in the usual units, as numbers (durations) and bigints (instants). */
 export const NS = {
@@ -164,4 +165,38 @@ export function sortedMap<V>(map: Readonly<Record<string, V>>): Record<string, V
     if (v !== undefined) Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
   }
   return out;
+}
+
+function nodeToValue(node: JsonNode): unknown {
+  switch (node.t) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of node.entries) Object.defineProperty(out, k, { value: nodeToValue(v), enumerable: true, configurable: true, writable: true });
+      return out;
+    }
+    case "array": return node.items.map(nodeToValue);
+    case "string": return node.value;
+    case "number": {
+      if (/^-?\d+$/.test(node.raw)) {
+        const n = BigInt(node.raw);
+        return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+      }
+      return Number(node.raw);
+    }
+    case "bool": return node.value;
+    default: return null;
+  }
+}
+
+/**
+ * Parses one JSON document without losing integer precision: integers beyond 2^53 come back as
+ * bigint (nats-server writes uint64/int64 values such as pause_remaining or huge limits).
+ * Throws on malformed input or trailing data.
+ */
+export function parseJsonLossless(text: string | Uint8Array): unknown {
+  const reader = new GoJsonReader(typeof text === "string" ? Buffer.from(text, "utf8") : text);
+  const node = reader.next();
+  if (node === null) throw new SyntaxError("unexpected end of JSON input");
+  if (reader.next() !== null) throw new SyntaxError("invalid character after top-level value");
+  return nodeToValue(node);
 }

@@ -19,7 +19,6 @@ const ackPolicy = goEnum("server.AckPolicy", { '"none"': "none", '"all"': "all",
 const replayPolicy = goEnum("server.ReplayPolicy", { '"instant"': "instant", '"original"': "original" }, cannotUnmarshal);
 const priorityPolicy = goEnum("server.PriorityPolicy", {
   '"none"': "none",
-  '""': "none",
   '"overflow"': "overflow",
   '"pinned_client"': "pinned_client",
   '"prioritized"': "prioritized",

@@ -12,7 +12,7 @@ const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const bool = (v: unknown): boolean => v === true;
 
 /** The JetStream API level a consumer config needs (pause and priority groups came with level 1). */
-export function consumerRequiredApiLevel(cfg: Pick<ConsumerConfig, "pause_until" | "priority_policy" | "priority_groups">): number {
+export function consumerRequiredApiLevel(cfg: Partial<Pick<ConsumerConfig, "pause_until" | "priority_policy" | "priority_groups">>): number {
   if (cfg.pause_until !== undefined) return 1;
   if (cfg.priority_policy !== undefined && cfg.priority_policy !== "none") return 1;
   if ((cfg.priority_groups ?? []).length > 0) return 1;
@@ -21,7 +21,7 @@ export function consumerRequiredApiLevel(cfg: Pick<ConsumerConfig, "pause_until"
 
 /** The consumer config with its `_nats.*` metadata as nats-server returns it. */
 export function consumerConfigWithVersionMetadata(cfg: ConsumerConfig): ConsumerConfig {
-  return { ...cfg, metadata: withVersionMetadata(cfg.metadata, consumerRequiredApiLevel(cfg)) };
+  return consumerConfigOut({ ...cfg, metadata: withVersionMetadata(cfg.metadata, consumerRequiredApiLevel(cfg)) });
 }
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,6 +1,6 @@
 // nats-server's consumer defaults and per-config validation, applied to a decoded ConsumerConfig.
 import { JSErr, type ApiError } from "../api/errors.js";
-import { NS, formatGoDuration } from "../api/json.js";
+import { NS, formatGoDuration, goQuote } from "../api/json.js";
 import type { StreamConfig } from "../api/types.js";
 import type { JsLimits } from "../stream/config.js";
 import { hasWildcard, isValidSubject, subjectsOverlap } from "../stream/subjects.js";
@@ -15,7 +15,8 @@ export const DEFAULT_PINNED_TTL = 2 * NS.minute;
 const MIN_HEARTBEAT = 100 * NS.milli;
 const MAX_DESCRIPTION_LEN = 4096;
 const MAX_METADATA_BYTES = 128 * 1024;
-const PRIORITY_GROUP = /^[A-Za-z0-9\-_/=)+]{1,16}$/;
+// (the error text lists ")+" too, but only these characters are accepted)
+const PRIORITY_GROUP = /^[A-Za-z0-9/_=-]{1,16}$/;
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);
@@ -39,13 +40,13 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
   c.ack_policy ??= "none";
   c.replay_policy ??= "instant";
   if (num(c.max_deliver) <= 0) c.max_deliver = -1;
+  if (num(c.ack_wait) === 0 && c.ack_policy !== "none") c.ack_wait = DEFAULT_ACK_WAIT;
   const backoff = strings(c.backoff) as unknown as number[];
   if (backoff.length > 0) {
     const first = backoff[0] ?? 0;
-    if (pedantic && num(c.ack_wait) !== 0 && num(c.ack_wait) !== first) return JSErr.JSPedanticErrF({ err: "first backoff value has to equal batch AckWait" });
+    if (pedantic && num(c.ack_wait) !== first) return JSErr.JSPedanticErrF({ err: "first backoff value has to equal batch AckWait" });
     c.ack_wait = first;
   }
-  if (num(c.ack_wait) === 0 && c.ack_policy !== "none") c.ack_wait = DEFAULT_ACK_WAIT;
   if (num(c.max_ack_pending) === 0) {
     const lim = num(streamLimits.max_ack_pending);
     if (lim > 0) {
@@ -58,7 +59,8 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
   } else if (num(c.max_ack_pending) < 0) {
     c.max_ack_pending = -1;
   }
-  if (str(c.deliver_subject) === "" && num(c.max_waiting) <= 0) c.max_waiting = DEFAULT_MAX_WAITING;
+  if (num(c.max_waiting) < 0) c.max_waiting = 0;
+  if (str(c.deliver_subject) === "" && num(c.max_waiting) === 0) c.max_waiting = DEFAULT_MAX_WAITING;
   if (num(c.inactive_threshold) <= 0) {
     const lim = num(streamLimits.inactive_threshold);
     if (lim > 0) {
@@ -69,6 +71,7 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
     }
   }
   if (num(c.max_batch) < 0) c.max_batch = 0;
+  if (num(c.max_expires) < 0) c.max_expires = 0;
   if (num(c.max_bytes) < 0) c.max_bytes = 0;
   if (c.priority_policy === "pinned_client" && num(c.priority_timeout) <= 0) c.priority_timeout = DEFAULT_PINNED_TTL;
   return undefined;
@@ -127,12 +130,14 @@ export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
   if (pErr !== undefined) return pErr;
   if (num(c.ack_wait) < 0) return JSErr.JSConsumerAckWaitNegativeErr();
   const backoff = strings(c.backoff) as unknown as number[];
-  if (backoff.some((b) => b <= 0)) return JSErr.JSConsumerBackOffNegativeErr();
+  if (backoff.some((b) => b < 0)) return JSErr.JSConsumerBackOffNegativeErr();
   if (backoff.length > 0 && num(c.max_deliver) !== -1 && num(c.max_deliver) <= backoff.length - 1) return JSErr.JSConsumerMaxDeliverBackoffErr();
   const sample = str(c.sample_freq);
   if (sample !== "") {
     const digits = sample.endsWith("%") ? sample.slice(0, -1) : sample;
-    if (!/^[+-]?\d+$/.test(digits)) return JSErr.JSConsumerInvalidSamplingErrF({ err: `strconv.Atoi: parsing ${JSON.stringify(digits)}: invalid syntax` });
+    if (!/^[+-]?\d+$/.test(digits)) return JSErr.JSConsumerInvalidSamplingErrF({ err: `strconv.Atoi: parsing ${goQuote(digits)}: invalid syntax` });
+    // a negative rate fails without an error value, which Go prints as <nil>
+    if (Number(digits) < 0) return JSErr.JSConsumerInvalidSamplingErrF({ err: "<nil>" });
   }
   const push = str(c.deliver_subject) !== "";
   if (push) {
@@ -152,7 +157,7 @@ export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
   if (hb > 0 && hb < MIN_HEARTBEAT) return JSErr.JSConsumerSmallHeartbeatErr();
   if (c.flow_control === true && hb <= 0) return JSErr.JSConsumerWithFlowControlNeedsHeartbeats();
   const maxExpires = num(c.max_expires);
-  if (maxExpires !== 0 && maxExpires < NS.milli) return JSErr.JSConsumerMaxRequestExpiresTooSmall();
+  if (!push && maxExpires !== 0 && maxExpires < NS.milli) return JSErr.JSConsumerMaxRequestExpiresTooSmall();
   const batchLimit = limits.maxRequestBatch ?? 0;
   if (batchLimit > 0 && num(c.max_batch) > batchLimit) return JSErr.JSConsumerMaxRequestBatchExceededF({ limit: batchLimit });
   const fErr = filterError(c);
@@ -166,7 +171,7 @@ export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
   const limitErr = limitsError(c, ctx);
   if (limitErr !== undefined) return limitErr;
   if (stream.retention === "workqueue") {
-    if (!push && c.ack_policy !== "explicit") return JSErr.JSConsumerPullRequiresAckErr();
+    if (!push && c.ack_policy === "none") return JSErr.JSConsumerPullRequiresAckErr();
     if (c.ack_policy !== "explicit") return JSErr.JSConsumerWQRequiresExplicitAckErr();
     if (c.deliver_policy !== "all") return JSErr.JSConsumerWQConsumerNotDeliverAllErr();
   }

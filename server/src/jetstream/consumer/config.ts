@@ -75,11 +75,11 @@ function updateError(c: Loose, old: ConsumerConfig): ApiError | undefined {
   if (c.replay_policy !== old.replay_policy) return create("replay policy can not be updated");
   if ((c.idle_heartbeat ?? 0) !== (old.idle_heartbeat ?? 0)) return create("heart beats can not be updated");
   if ((c.flow_control === true) !== (old.flow_control === true)) return create("flow control can not be updated");
-  if ((c.max_waiting ?? 0) !== (old.max_waiting ?? 0)) return create("max waiting can not be updated");
   const wasPush = str(old.deliver_subject) !== "";
   const isPush = str(c.deliver_subject) !== "";
   if (!wasPush && isPush) return create("can not update pull consumer to push based");
   if (wasPush && !isPush) return create("can not update push consumer to pull based");
+  if ((c.max_waiting ?? 0) !== (old.max_waiting ?? 0)) return create("max waiting can not be updated");
   return undefined;
 }
 
@@ -94,10 +94,8 @@ function workQueueError(c: Loose, name: string, ctx: ConsumerCheckContext): ApiE
     const otherName = other.name ?? other.durable_name ?? "";
     if (otherName === name) continue;
     const theirs = filters(other as unknown as Loose);
-    if (mine.length === 0 || theirs.length === 0) {
-      if (mine.length === 0 && theirs.length === 0) return JSErr.JSConsumerWQMultipleUnfilteredErr();
-      return JSErr.JSConsumerWQConsumerNotUniqueErr();
-    }
+    if (mine.length === 0) return JSErr.JSConsumerWQMultipleUnfilteredErr();
+    if (theirs.length === 0) return JSErr.JSConsumerWQConsumerNotUniqueErr();
     for (const a of mine) for (const b of theirs) if (subjectsOverlap(a, b)) return JSErr.JSConsumerWQConsumerNotUniqueErr();
   }
   return undefined;
@@ -130,17 +128,18 @@ export function checkConsumerConfig(req: unknown, ctx: ConsumerCheckContext): Co
   if (subjectName !== "") c.name = subjectName;
   const name = str(c.name);
   if (durable !== "" && name !== "" && durable !== name) return { error: JSErr.JSConsumerCreateDurableAndNameMismatch() };
-  if (hasPathSeparator(name) || hasPathSeparator(durable)) return { error: JSErr.JSConsumerNameContainsPathSeparatorsErr() };
+  if (hasPathSeparator(subjectName)) return { error: JSErr.JSConsumerNameContainsPathSeparatorsErr() };
   if (durable !== "") c.name = durable;
   const resolved = str(c.name);
-  if (resolved !== "" && /[.*>\s]/.test(resolved)) return { error: JSErr.JSStreamInvalidConfigF({ err: "consumer name can not contain '.', '*', '>', '\\', '/'" }) };
+  if (resolved !== "" && /[.*>\s/\\]/.test(resolved)) return { error: JSErr.JSStreamInvalidConfigF({ err: "consumer name can not contain '.', '*', '>', '\\', '/'" }) };
 
   const existing = resolveExisting(ctx, resolved);
   const rules = {
     stream: ctx.stream,
     limits: ctx.jsLimits ?? {},
     pedantic,
-    durable: durable !== "" || (existing !== undefined && str(existing.durable_name) !== ""),
+    // whether a consumer is ephemeral is settled when it is created
+    durable: existing !== undefined ? str(existing.durable_name) !== "" : durable !== "",
     clustered: ctx.clustered === true,
   };
   const dErr = applyDefaults(c, rules) ?? validate(c, rules);
@@ -148,22 +147,20 @@ export function checkConsumerConfig(req: unknown, ctx: ConsumerCheckContext): Co
 
   if (existing !== undefined) {
     c.pause_until = existing.pause_until;
-    const out = consumerConfigOut(c);
-    const config = { ...out, metadata: withVersionMetadata(out.metadata, consumerRequiredApiLevel(out)) };
-    if (action === "create" && JSON.stringify(config) !== JSON.stringify(normalizeExisting(existing))) return { error: JSErr.JSConsumerAlreadyExists() };
-    const uErr = updateError(c, existing);
+    const config = finish(c);
+    if (action === "create" && JSON.stringify(config) !== JSON.stringify(finish({ ...(existing as unknown as Loose) }))) return { error: JSErr.JSConsumerAlreadyExists() };
+    const uErr = updateError(c, existing) ?? workQueueError(c, resolved, ctx);
     if (uErr !== undefined) return { error: uErr };
     return { config, name: resolved, action, exists: true };
   }
   if (action === "update") return { error: JSErr.JSConsumerDoesNotExist() };
   const wErr = workQueueError(c, resolved, ctx);
   if (wErr !== undefined) return { error: wErr };
-  const out = consumerConfigOut(c);
-  const config = { ...out, metadata: withVersionMetadata(out.metadata, consumerRequiredApiLevel(out)) };
-  return { config, name: resolved !== "" ? resolved : (ctx.generateName ?? generateConsumerName)(), action, exists: false };
+  return { config: finish(c), name: resolved !== "" ? resolved : (ctx.generateName ?? generateConsumerName)(), action, exists: false };
 }
 
-function normalizeExisting(cfg: ConsumerConfig): ConsumerConfig {
-  const out = consumerConfigOut(cfg as unknown as Loose);
-  return { ...out, metadata: withVersionMetadata(out.metadata, consumerRequiredApiLevel(out)) };
+/** The output-shaped config with the server's `_nats.*` metadata in its place. */
+function finish(c: Loose): ConsumerConfig {
+  const level = consumerRequiredApiLevel(c as Partial<ConsumerConfig>);
+  return consumerConfigOut({ ...c, metadata: withVersionMetadata(c.metadata as Record<string, string> | undefined, level) });
 }

@@ -79,7 +79,7 @@ export function sourceOut(s: Loose): StreamSource {
 
 function republishOut(r: Loose): RePublish {
   const out: Loose = {};
-  if (str(r.src) !== "") out.src = r.src;
+  out.src = str(r.src) === "" ? ">" : r.src;
   out.dest = str(r.dest);
   if (bool(r.headers_only)) out.headers_only = true;
   return out as unknown as RePublish;
@@ -115,7 +115,7 @@ export function streamConfigOut(c: Loose): StreamConfig {
     out.placement = po;
   }
   if (c.mirror !== undefined && c.mirror !== null) out.mirror = sourceOut(c.mirror as Loose);
-  if (Array.isArray(c.sources) && c.sources.length > 0) out.sources = (c.sources as (Loose | null)[]).map((s) => (s === null ? null : sourceOut(s)));
+  if (Array.isArray(c.sources) && c.sources.length > 0) out.sources = (c.sources as (Loose | null | undefined)[]).map((s) => (s === null || s === undefined ? null : sourceOut(s)));
   out.compression = c.compression ?? "none";
   if (num(c.first_seq) !== 0) out.first_seq = c.first_seq;
   if (c.subject_transform !== undefined && c.subject_transform !== null) out.subject_transform = transformOut(c.subject_transform as Loose);

@@ -45,10 +45,10 @@ export function mirrorError(c: Loose): ApiError | undefined {
   for (const t of transforms) {
     const src = str(t.src);
     if (src !== "" && !isValidSubject(src)) return JSErr.JSMirrorInvalidSubjectFilter({ err: `invalid subject ${src}` });
-    const err = subjectTransformError(src, str(t.dest));
-    if (err !== null) return JSErr.JSMirrorInvalidTransformDestination({ err });
     for (const prev of srcs) if (subjectsOverlap(prev, src === "" ? ">" : src)) return JSErr.JSMirrorOverlappingSubjectFilters();
     srcs.push(src === "" ? ">" : src);
+    const err = subjectTransformError(src, str(t.dest));
+    if (err !== null) return JSErr.JSMirrorInvalidTransformDestination({ err });
   }
   return externalError(m);
 }
@@ -63,9 +63,10 @@ function sameSource(a: Loose, b: Loose): boolean {
 export function sourcesError(c: Loose): ApiError | undefined {
   if (!Array.isArray(c.sources)) return undefined;
   const seen: Loose[] = [];
-  for (const entry of c.sources as (Loose | null)[]) {
-    if (entry === null) return JSErr.JSSourceInvalidStreamName();
+  for (const entry of c.sources as (Loose | null | undefined)[]) {
+    if (entry === null || entry === undefined) return JSErr.JSSourceInvalidStreamName();
     if (!isValidName(str(entry.name))) return JSErr.JSSourceInvalidStreamName();
+    if (str(entry.name) === str(c.name)) return invalid("detected cycle");
     if (c.allow_msg_schedules === true) return JSErr.JSSourceWithMsgSchedulesErr();
     const transforms = transformsOf(entry);
     if (str(entry.filter_subject) !== "" && transforms.length > 0) return JSErr.JSSourceMultipleFiltersNotAllowed();
@@ -73,10 +74,10 @@ export function sourcesError(c: Loose): ApiError | undefined {
     for (const t of transforms) {
       const src = str(t.src);
       if (src !== "" && !isValidSubject(src)) return JSErr.JSSourceInvalidSubjectFilter({ err: `invalid subject ${src}` });
-      const err = subjectTransformError(src, str(t.dest));
-      if (err !== null) return JSErr.JSSourceInvalidTransformDestination({ err });
       for (const prev of srcs) if (subjectsOverlap(prev, src === "" ? ">" : src)) return JSErr.JSSourceOverlappingSubjectFilters();
       srcs.push(src === "" ? ">" : src);
+      const err = subjectTransformError(src, str(t.dest));
+      if (err !== null) return JSErr.JSSourceInvalidTransformDestination({ err });
     }
     const extErr = externalError(entry);
     if (extErr !== undefined) return extErr;
@@ -94,7 +95,7 @@ export function sourceFilterError(c: Loose): ApiError | undefined {
     if (f !== "" && !isValidSubject(f)) return JSErr.JSStreamCreateErrF({ err: `subject filter '${f}' for the mirror invalid subject` });
   }
   if (Array.isArray(c.sources)) {
-    for (const s of c.sources as (Loose | null)[]) {
+    for (const s of c.sources as (Loose | null | undefined)[]) {
       const f = str(s?.filter_subject);
       if (f !== "" && !isValidSubject(f)) return JSErr.JSStreamCreateErrF({ err: `subject filter '${f}' for the source: invalid subject` });
     }

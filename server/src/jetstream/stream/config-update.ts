@@ -27,12 +27,14 @@ export function updateError(c: Loose, old: StreamConfig): ApiError | undefined {
   if (old.deny_delete && c.deny_delete !== true) return invalid("stream configuration update can not cancel deny message deletes");
   if (old.deny_purge && c.deny_purge !== true) return invalid("stream configuration update can not cancel deny purge");
   if (old.allow_msg_ttl && c.allow_msg_ttl !== true) return invalid("message TTL status can not be disabled");
-  if ((old.persist_mode ?? "default") !== ((c.persist_mode as string | undefined) ?? "default")) return invalid("stream configuration update can not change persist mode");
+  if (old.allow_msg_schedules === true && c.allow_msg_schedules !== true) return invalid("message schedules can not be disabled");
   if ((old.allow_msg_counter === true) !== (c.allow_msg_counter === true)) return invalid("stream configuration update can not change message counter setting");
+  if ((old.persist_mode ?? "default") !== ((c.persist_mode as string | undefined) ?? "default")) return invalid("stream configuration update can not change persist mode");
   if (c.sealed === true) {
     c.discard = "new";
     c.deny_delete = true;
     c.deny_purge = true;
+    c.allow_rollup_hdrs = false;
   }
   return undefined;
 }

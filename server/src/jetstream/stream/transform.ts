@@ -105,7 +105,8 @@ export function subjectTransformError(src: string, dest: string): string | null 
     if (check === undefined) continue;
     if (check.error !== undefined) return check.error;
     if (check.indexes.length > 0 && wildcards === 0) return `${DEST}: wildcard index out of range in ${t}`;
-    if (check.indexes.some((i) => i > wildcards)) return `${DEST}: wildcard index out of range in ${t}: [${check.indexes.join(" ")}]`;
+    const outOfRange = check.indexes.filter((i) => i > wildcards);
+    if (outOfRange.length > 0) return `${DEST}: wildcard index out of range in ${t}: [${outOfRange.join(" ")}]`;
   }
   return null;
 }
