@@ -69,6 +69,12 @@ export class InternalClient implements Publisher {
     return this.host.processMsg(this, route, reply, headers.length, payload, 0, payload.length, presentAs);
   }
 
+  /** Whether some subscription is on exactly this subject (not only a wildcard covering it). */
+  hasExactSubscriber(subject: string): boolean {
+    const r = this.host.sublist.match(subject);
+    return r.psubs.some((s) => s.subject === subject) || r.qsubs.some((g) => g.some((s) => s.subject === subject));
+  }
+
   /** Whether anything subscribes to this subject (push consumers, pull requesters). */
   hasInterest(subject: string): boolean {
     return this.host.sublist.hasInterest(subject);

@@ -13,7 +13,7 @@ import { readMeta, writeMeta } from "./persist.js";
 import { openFileConsumerStore } from "./store/consumerfile.js";
 import { openFileStreamStore } from "./store/filestore.js";
 import { openMemoryConsumerStore, openMemoryStreamStore } from "./store/memstore.js";
-import type { ConsumerStore, StreamStore } from "./store/types.js";
+import type { ConsumerState, ConsumerStore, StreamStore } from "./store/types.js";
 import { Stream } from "./stream/stream.js";
 import type { JetStreamOptions } from "../config/options.js";
 import type { SyncPolicy } from "./store/writer.js";
@@ -157,7 +157,8 @@ export class JetStream {
 
   // ---- streams ----
 
-  async createStream(config: StreamConfig): Promise<Stream> {
+  /** Creates a stream; with `restoring`, it is not started (the caller loads messages, then starts it). */
+  async createStream(config: StreamConfig, opts: { restoring?: boolean } = {}): Promise<Stream> {
     const dir = this.streamDir(config.name);
     const created = nowUnixNanos();
     if (config.storage === "file") {
@@ -166,7 +167,7 @@ export class JetStream {
     }
     const store = await this.openStreamStore(config, dir);
     const stream = this.makeStream(config, created, store);
-    stream.start();
+    if (opts.restoring !== true) stream.start();
     this.advisory(`STREAM.CREATED.${config.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: config.name, action: "create" });
     return stream;
   }
@@ -190,7 +191,8 @@ export class JetStream {
 
   // ---- consumers ----
 
-  async createConsumer(stream: Stream, name: string, config: ConsumerConfig): Promise<Consumer> {
+  /** Creates a consumer; `seed` gives it saved progress (restores). */
+  async createConsumer(stream: Stream, name: string, config: ConsumerConfig, seed?: ConsumerState): Promise<Consumer> {
     const dir = join(this.streamDir(stream.name), "obs", name);
     const created = nowUnixNanos();
     const persistent = stream.config.storage === "file" && config.mem_storage !== true;
@@ -199,6 +201,7 @@ export class JetStream {
       writeMeta<ConsumerMeta>(dir, { name, config, created: formatUnixNanos(created) });
     }
     const store = await this.openConsumerStore(stream.config, config, dir);
+    if (seed !== undefined) await store.save(seed);
     const c = this.attachConsumer(stream, name, config, created, store);
     c.start();
     this.advisory(`CONSUMER.CREATED.${stream.name}.${name}`, {
