@@ -14,6 +14,7 @@ import { openFileConsumerStore } from "./store/consumerfile.js";
 import { openFileStreamStore } from "./store/filestore.js";
 import { openMemoryConsumerStore, openMemoryStreamStore } from "./store/memstore.js";
 import type { ConsumerState, ConsumerStore, StreamStore } from "./store/types.js";
+import { SourceLink } from "./stream/sourcing.js";
 import { Stream } from "./stream/stream.js";
 import type { JetStreamOptions } from "../config/options.js";
 import type { SyncPolicy } from "./store/writer.js";
@@ -92,6 +93,7 @@ export class JetStream {
         this.logger.error(`JetStream could not recover stream '${ACCOUNT} > ${name}': ${(err as Error).message}`);
       }
     }
+    this.wireLinks();
   }
 
   private async recoverStream(name: string): Promise<void> {
@@ -168,6 +170,7 @@ export class JetStream {
     const store = await this.openStreamStore(config, dir);
     const stream = this.makeStream(config, created, store);
     if (opts.restoring !== true) stream.start();
+    this.wireLinks();
     this.advisory(`STREAM.CREATED.${config.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: config.name, action: "create" });
     return stream;
   }
@@ -175,6 +178,7 @@ export class JetStream {
   updateStream(stream: Stream, config: StreamConfig): void {
     if (config.storage === "file") writeMeta<StreamMeta>(this.streamDir(config.name), { config, created: formatUnixNanos(stream.created) });
     stream.update(config);
+    this.wireLinks();
     this.advisory(`STREAM.UPDATED.${config.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: config.name, action: "modify" });
   }
 
@@ -186,7 +190,31 @@ export class JetStream {
     await stream.destroy();
     rmSync(this.streamDir(stream.name), { recursive: true, force: true });
     this.addUsage(stream.config.storage, -bytes);
+    this.wireLinks();
     this.advisory(`STREAM.DELETED.${stream.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: stream.name, action: "delete" });
+  }
+
+  /** Creates missing mirror/source links and binds every link whose origin exists. */
+  wireLinks(): void {
+    for (const s of this.streams.values()) {
+      const cfg = s.config;
+      const wanted = [...(cfg.mirror !== undefined ? [{ src: cfg.mirror, mirror: true }] : []), ...(cfg.sources ?? []).filter((x) => x !== null).map((src) => ({ src, mirror: false }))];
+      const key = (src: { name: string }, mirror: boolean): string => `${mirror ? "m" : "s"}:${src.name}`;
+      const have = new Map(s.links.map((l) => [key(l.source, l.mirror), l]));
+      const next: SourceLink[] = [];
+      for (const w of wanted) {
+        const k = key(w.src, w.mirror);
+        const existing = have.get(k);
+        next.push(existing !== undefined && JSON.stringify(existing.source) === JSON.stringify(w.src) ? existing : new SourceLink(s, w.src, w.mirror));
+      }
+      for (const l of s.links) if (!next.includes(l)) l.detach();
+      s.links = next;
+      for (const l of s.links) {
+        const origin = this.streams.get(l.source.name);
+        if (origin !== undefined && origin !== s) l.attach(origin);
+        else l.detach();
+      }
+    }
   }
 
   // ---- consumers ----

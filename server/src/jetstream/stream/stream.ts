@@ -12,6 +12,7 @@ import { getHeader, removeHeaders } from "../headers.js";
 import type { PurgeRequest, StoredMsg, StreamStore } from "../store/types.js";
 import { msgSize } from "../store/types.js";
 import { DIRECT_PREFIX, handleDirectGet } from "./direct.js";
+import type { SourceLink } from "./sourcing.js";
 import { checkPublish, HDR_MSG_ID, pubAck, pubAckError, type StreamView } from "./publish.js";
 
 /** What a stream needs to know of its consumers. */
@@ -39,6 +40,10 @@ const ZERO_TIME = formatUnixNanos(GO_ZERO_TIME_NANOS);
 
 export class Stream implements StreamView {
   readonly consumers = new Map<string, StreamConsumer>();
+  /** mirror/source links of other streams that follow this one (they never hold messages back) */
+  readonly followers = new Set<StreamConsumer>();
+  /** mirror/source links feeding this stream */
+  links: SourceLink[] = [];
   /** last sequence durable on disk: consumers deliver up to here */
   durableSeq = 0;
   lastMsgId: string | null = null;
@@ -119,6 +124,10 @@ export class Stream implements StreamView {
 
   ingest(m: InternalMsg): void {
     if (this.closed) return;
+    const st = this.config.subject_transform;
+    if (st !== undefined && st.dest !== "" && subjectMatches(st.src !== "" ? st.src : ">", m.subject)) {
+      m = { ...m, subject: mapSubject(st.src !== "" ? st.src : ">", st.dest, m.subject) };
+    }
     const size = msgSize(m.subject, m.headers, m.data);
     const decision = checkPublish(this, m.subject, m.headers, (m.headers?.length ?? 0) + m.data.length, m.headers?.length ?? 0);
     if (decision.kind === "duplicate") {
@@ -163,6 +172,28 @@ export class Stream implements StreamView {
     );
   }
 
+  /** Stores a message copied from another stream (mirror: at `seq` with its timestamp). */
+  storeCopy(subject: string, hdr: Buffer | null, data: Buffer, seq: number | null, ts: bigint | null): void {
+    if (this.closed) return;
+    const size = msgSize(subject, hdr, data);
+    if (!this.host.reserveBytes(this.config.storage, size)) {
+      this.host.log("WRN", `JetStream stream '${this.name}': no room for a sourced message`);
+      return;
+    }
+    const opts: { seq?: number; ts?: bigint } = {};
+    if (seq !== null) opts.seq = seq;
+    if (ts !== null) opts.ts = ts;
+    const r = this.store.append(subject, hdr, data, opts);
+    this.enforceLimits();
+    r.durable.then(
+      () => {
+        if (r.seq > this.durableSeq) this.durableSeq = r.seq;
+        this.afterStore(subject, r.seq, 0);
+      },
+      (err: unknown) => this.host.log("ERR", `JetStream failed to store a sourced msg on stream '${this.name}': ${String(err)}`),
+    );
+  }
+
   private afterStore(subject: string, seq: number, prevOnSubject: number): void {
     if (this.config.retention === "interest") {
       let interested = false;
@@ -174,6 +205,7 @@ export class Stream implements StreamView {
     }
     this.republish(seq, prevOnSubject);
     for (const c of this.consumers.values()) c.signal(this.durableSeq);
+    for (const f of this.followers) f.signal(this.durableSeq);
   }
 
   private republish(seq: number, prevOnSubject: number): void {
@@ -268,6 +300,7 @@ export class Stream implements StreamView {
     const n = this.store.purge(req);
     const first = this.store.state().firstSeq;
     for (const c of this.consumers.values()) c.onPurge(first);
+    for (const f of this.followers) f.onPurge(first);
     return n;
   }
 
@@ -302,12 +335,17 @@ export class Stream implements StreamView {
   }
 
   info(opts: { subjectsFilter?: string } = {}): StreamInfo {
-    return {
+    const info: StreamInfo = {
       config: this.config,
       created: formatUnixNanos(this.created),
       state: this.state(opts),
       ts: formatUnixNanos(nowUnixNanos()),
     };
+    const mirror = this.links.find((l) => l.mirror);
+    if (mirror !== undefined) info.mirror = mirror.info();
+    const sources = this.links.filter((l) => !l.mirror);
+    if (sources.length > 0) info.sources = sources.map((l) => l.info());
+    return info;
   }
 
   /** Message id of a stored message (used when reloading dedupe state). */
@@ -317,6 +355,7 @@ export class Stream implements StreamView {
 
   async stop(): Promise<void> {
     this.closed = true;
+    for (const l of this.links) l.detach();
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
     if (this.ageTimer !== null) clearInterval(this.ageTimer);
     this.ageTimer = null;
