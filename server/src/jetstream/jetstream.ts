@@ -34,6 +34,7 @@ interface ConsumerMeta {
 
 export interface JetStreamHost {
   readonly logger: Logger;
+  readonly serverName: string;
   createInternalClient(name: string): InternalClient;
 }
 
@@ -64,6 +65,10 @@ export class JetStream {
 
   get logger(): Logger {
     return this.host.logger;
+  }
+
+  get serverName(): string {
+    return this.host.serverName;
   }
 
   log(level: "INF" | "WRN" | "ERR" | "DBG", msg: string): void {
@@ -269,14 +274,22 @@ export class JetStream {
 
   // ---- usage and limits ----
 
+  /** Room for `delta` more bytes of this storage type under max_memory_store / max_file_store? */
   private reserve(storage: "file" | "memory", delta: number): boolean {
-    if (storage === "memory") {
-      if (this.memUsed + delta > this.maxMemory) return false;
-    } else if (this.storeUsed + delta > this.maxStore) {
-      return false;
+    let used = 0;
+    for (const s of this.streams.values()) if (s.config.storage === storage) used += s.store.state().bytes;
+    return used + delta <= (storage === "memory" ? this.maxMemory : this.maxStore);
+  }
+
+  /** Would a stream with this max_bytes fit next to the others' reservations? */
+  canReserve(storage: "file" | "memory", maxBytes: number, except: string | null = null): boolean {
+    if (maxBytes <= 0) return true;
+    let reserved = 0;
+    for (const s of this.streams.values()) {
+      if (s.name === except || s.config.storage !== storage) continue;
+      reserved += s.config.max_bytes > 0 ? s.config.max_bytes : s.store.state().bytes;
     }
-    this.addUsage(storage, delta);
-    return true;
+    return reserved + maxBytes <= (storage === "memory" ? this.maxMemory : this.maxStore);
   }
 
   private addUsage(storage: "file" | "memory", delta: number): void {

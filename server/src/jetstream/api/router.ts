@@ -113,9 +113,19 @@ export class ApiRouter {
   }
 
   private respond(req: ApiRequest, type: string, body: ApiBody): void {
-    if (req.reply === null || req.reply === "") return;
     const doc = { type: apiType(type), ...body };
-    this.js.ic.publish(req.reply, null, null, Buffer.from(marshalGo(doc)));
+    const text = marshalGo(doc);
+    if (req.reply !== null && req.reply !== "") this.js.ic.publish(req.reply, null, null, Buffer.from(text));
+    // the API audit advisory
+    this.js.advisory("API", {
+      type: "io.nats.jetstream.advisory.v1.api_audit",
+      server: this.js.serverName,
+      client: { acc: "$G" },
+      subject: req.subject,
+      request: req.data.toString("utf8"),
+      response: text,
+      domain: this.js.domain !== "" ? this.js.domain : undefined,
+    });
   }
 }
 

@@ -59,6 +59,9 @@ async function streamCreate(js: JetStream, req: ApiRequest): Promise<ApiBody> {
     if (result.unchanged === true) return { ...existing.info(), did_create: false };
     throw new ApiFailure(JSErr.JSStreamNameExistErr());
   }
+  if (!js.canReserve(result.config.storage, result.config.max_bytes)) {
+    throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
+  }
   const stream = await js.createStream(result.config);
   return { ...stream.info(), did_create: true };
 }
@@ -74,6 +77,9 @@ function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
   });
   if ("error" in result) throw new ApiFailure(result.error);
   if (existing === undefined) throw new ApiFailure(JSErr.JSStreamNotFoundErr());
+  if (!js.canReserve(result.config.storage, result.config.max_bytes, existing.name)) {
+    throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
+  }
   js.updateStream(existing, result.config);
   return { ...existing.info() };
 }
