@@ -53,6 +53,9 @@ export class Consumer implements StreamConsumer {
   private fcMsgs = 0;
   private fcBytes = 0;
   private pausedUntil = 0;
+  private replayBase: { wall: number; msg: number } | null = null;
+  private rateWindowStart = 0;
+  private rateBits = 0;
   private closed = false;
   private filters: string[];
 
@@ -300,6 +303,14 @@ export class Consumer implements StreamConsumer {
         this.finishRequest(req, req.delivered > 0 ? Status.batchCompleted(req.batchLeft, 0) : Status.msgSizeExceedsMaxBytes(req.batchLeft, 0));
         continue;
       }
+      const wait = this.pacing(next.msg, size);
+      if (wait > 0) {
+        if (next.redelivery) this.rdq.unshift(next.msg.seq);
+        else this.sseq = Math.min(this.sseq, next.msg.seq);
+        const t = setTimeout(() => this.kick(), wait);
+        t.unref();
+        break;
+      }
       this.deliver(next.msg, next.redelivery, target);
       if (req !== null) {
         req.batchLeft--;
@@ -310,6 +321,32 @@ export class Consumer implements StreamConsumer {
       }
     }
     if (!this.isPush) this.expireRequests(now);
+  }
+
+  /**
+   * Milliseconds to wait before this message may go: replay "original" keeps the stream's
+   * timing; rate_limit_bps caps the bytes per second.
+   */
+  private pacing(msg: StoredMsg, size: number): number {
+    const now = Date.now();
+    let wait = 0;
+    if (this.config.replay_policy === "original") {
+      const ts = Number(msg.ts / 1_000_000n);
+      if (this.replayBase === null) this.replayBase = { wall: now, msg: ts };
+      wait = this.replayBase.wall + (ts - this.replayBase.msg) - now;
+    }
+    const bps = this.config.rate_limit_bps ?? 0;
+    if (bps > 0) {
+      const bits = size * 8;
+      const windowMs = 1000;
+      if (now - this.rateWindowStart >= windowMs) {
+        this.rateWindowStart = now;
+        this.rateBits = 0;
+      }
+      if (this.rateBits > 0 && this.rateBits + bits > bps) wait = Math.max(wait, this.rateWindowStart + windowMs - now);
+      else this.rateBits += bits;
+    }
+    return wait > 0 ? wait : 0;
   }
 
   private deliver(msg: StoredMsg, redelivery: boolean, target: string): void {
