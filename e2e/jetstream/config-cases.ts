@@ -19,6 +19,8 @@ export interface DiffCase extends Req {
    * accepts values the schema forbids); the test asserts that it indeed does not.
    */
   readonly schemaViolation?: true;
+  /** run against the server with JetStream limits, in this account (see LIMITS_CONF) */
+  readonly account?: "A" | "B";
 }
 
 /** STREAM.CREATE of a stream (setup helper). */

@@ -16,24 +16,44 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { marshalGo, parseJsonLossless } from "../../server/src/jetstream/api/json.js";
 import type { ConsumerConfig, StreamConfig } from "../../server/src/jetstream/api/types.js";
 import { checkConsumerConfig } from "../../server/src/jetstream/consumer/config.js";
-import { checkStreamConfig } from "../../server/src/jetstream/stream/config.js";
+import { checkStreamConfig, type JsLimits } from "../../server/src/jetstream/stream/config.js";
 import { assertJsValid, schemaIdForType, validateJs } from "../lib/jsschemas.js";
-import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
+import { startServer, stopAll } from "../lib/procs.js";
 import { CONSUMER_CASES } from "./config-cases-consumer.js";
+import { LIMITS_CASES } from "./config-cases-limits.js";
 import { STREAM_MORE_CASES } from "./config-cases-stream-more.js";
 import { STREAM_CASES } from "./config-cases-stream.js";
 import type { DiffCase, Req } from "./config-cases.js";
 
-let server: ServerProcess;
+/** The second reference server: JetStream limits server-wide and per account. */
+const LIMITS_CONF = `
+jetstream { limits { max_ack_pending: 100, duplicate_window: "1m", max_request_batch: 10 } }
+accounts {
+  A { jetstream { max_mem: 1G, max_file: 1G, max_bytes_required: true, disk_max_stream_bytes: 5000, mem_max_stream_bytes: 3000, max_ack_pending: 70 }, users [{user: a, password: a}] }
+  B { jetstream: enabled, users [{user: b, password: b}] }
+}
+`;
+/** The same limits as natsts' check functions see them. */
+const LIMITS: Record<"A" | "B", JsLimits> = {
+  A: { maxBytesRequired: true, storageMaxStreamBytes: 5000, memoryMaxStreamBytes: 3000, accountMaxAckPending: 70, maxAckPending: 100, duplicateWindow: 60_000_000_000, maxRequestBatch: 10 },
+  B: { maxAckPending: 100, duplicateWindow: 60_000_000_000, maxRequestBatch: 10 },
+};
+
 let nc: NatsConnection;
+const accounts: Partial<Record<"A" | "B", NatsConnection>> = {};
 
 beforeAll(async () => {
-  server = await startServer("reference", { jetstream: true, name: "reference-js" });
+  const [server, limited] = await Promise.all([
+    startServer("reference", { jetstream: true, name: "reference-js" }),
+    startServer("reference", { jetstream: true, name: "reference-js-limits", config: LIMITS_CONF }),
+  ]);
   nc = await connect({ servers: server.url });
+  accounts.A = await connect({ servers: limited.url, user: "a", pass: "a" });
+  accounts.B = await connect({ servers: limited.url, user: "b", pass: "b" });
 }, 30_000);
 
 afterAll(async () => {
-  await nc?.close();
+  await Promise.all([nc, accounts.A, accounts.B].map((c) => c?.close()));
   await stopAll();
 });
 
@@ -50,8 +70,11 @@ interface Reply {
   json: Record<string, unknown>;
 }
 
+/** The connection of the case being run. */
+let conn: NatsConnection;
+
 async function request(subject: string, body: Req["body"]): Promise<Reply> {
-  const msg = await nc.request(`$JS.API.${subject}`, bodyBytes(body), { timeout: 5000 });
+  const msg = await conn.request(`$JS.API.${subject}`, bodyBytes(body), { timeout: 5000 });
   const raw = dec.decode(msg.data);
   return { raw, json: JSON.parse(raw) as Record<string, unknown> };
 }
@@ -98,6 +121,10 @@ function checkReference(c: DiffCase, reply: Reply): void {
 }
 
 async function runCase(c: DiffCase): Promise<void> {
+  const account = c.account === undefined ? undefined : accounts[c.account];
+  if (c.account !== undefined && account === undefined) throw new Error(`${c.name}: no connection for account ${c.account}`);
+  conn = account ?? nc;
+  const jsLimits = c.account === undefined ? undefined : LIMITS[c.account];
   await resetServer();
   for (const s of c.setup ?? []) {
     const r = await request(s.subject, s.body);
@@ -115,6 +142,7 @@ async function runCase(c: DiffCase): Promise<void> {
       subjectInRequest: token ?? "",
       existing,
       otherStreams: streams.filter((s) => s.name !== token),
+      jsLimits,
     });
     compare(c, reply, mine);
     return;
@@ -134,6 +162,7 @@ async function runCase(c: DiffCase): Promise<void> {
     nameInSubject: parts.name,
     filterInSubject: parts.filter,
     durableEndpoint: parts.durable,
+    jsLimits,
   });
   compare(c, reply, mine);
   if (!("error" in mine) && reply.json.error === undefined && (reply.json.config as ConsumerConfig).name !== undefined) {
@@ -154,7 +183,7 @@ function compare(c: DiffCase, reply: Reply, mine: { config: unknown } | { error:
 }
 
 describe("JetStream config differential (reference nats-server vs natsts check functions)", () => {
-  const all = [...STREAM_CASES, ...STREAM_MORE_CASES, ...CONSUMER_CASES];
+  const all = [...STREAM_CASES, ...STREAM_MORE_CASES, ...CONSUMER_CASES, ...LIMITS_CASES];
   const seen = new Set<string>();
   for (const c of all) {
     if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);

@@ -53,8 +53,8 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
       if (pedantic) return JSErr.JSPedanticErrF({ err: "max_ack_pending must be set if it's configured in stream limits" });
       c.max_ack_pending = lim;
     } else if (c.ack_policy !== "none") {
-      const acc = limits.maxAckPending ?? 0;
-      c.max_ack_pending = acc > 0 && acc < DEFAULT_MAX_ACK_PENDING ? acc : DEFAULT_MAX_ACK_PENDING;
+      const caps = [DEFAULT_MAX_ACK_PENDING, limits.accountMaxAckPending ?? 0, limits.maxAckPending ?? 0].filter((n) => n > 0);
+      c.max_ack_pending = Math.min(...caps);
     }
   } else if (num(c.max_ack_pending) < 0) {
     c.max_ack_pending = -1;
@@ -71,6 +71,11 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
     }
   }
   if (num(c.max_batch) < 0) c.max_batch = 0;
+  const batchLimit = limits.maxRequestBatch ?? 0;
+  if (str(c.deliver_subject) === "" && num(c.max_batch) === 0 && batchLimit > 0) {
+    if (pedantic) return JSErr.JSPedanticErrF({ err: "max_request_batch must be set if it's JetStream limits are set" });
+    c.max_batch = batchLimit;
+  }
   if (num(c.max_expires) < 0) c.max_expires = 0;
   if (num(c.max_bytes) < 0) c.max_bytes = 0;
   if (c.priority_policy === "pinned_client" && num(c.priority_timeout) <= 0) c.priority_timeout = DEFAULT_PINNED_TTL;
@@ -159,7 +164,7 @@ export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
   const maxExpires = num(c.max_expires);
   if (!push && maxExpires !== 0 && maxExpires < NS.milli) return JSErr.JSConsumerMaxRequestExpiresTooSmall();
   const batchLimit = limits.maxRequestBatch ?? 0;
-  if (batchLimit > 0 && num(c.max_batch) > batchLimit) return JSErr.JSConsumerMaxRequestBatchExceededF({ limit: batchLimit });
+  if (!push && batchLimit > 0 && num(c.max_batch) > batchLimit) return JSErr.JSConsumerMaxRequestBatchExceededF({ limit: batchLimit });
   const fErr = filterError(c);
   if (fErr !== undefined) return fErr;
   const gErr = priorityError(c);
@@ -196,8 +201,10 @@ function priorityError(c: Loose): ApiError | undefined {
 
 function limitsError(c: Loose, ctx: RulesContext): ApiError | undefined {
   const sl = ctx.stream.consumer_limits ?? {};
-  const mapLimit = num(sl.max_ack_pending) > 0 ? num(sl.max_ack_pending) : (ctx.limits.maxAckPending ?? 0);
-  if (mapLimit > 0 && num(c.max_ack_pending) > mapLimit) return JSErr.JSConsumerMaxPendingAckExcessErrF({ limit: mapLimit });
+  const map = num(c.max_ack_pending);
+  for (const limit of [ctx.limits.maxAckPending ?? 0, ctx.limits.accountMaxAckPending ?? 0, num(sl.max_ack_pending)]) {
+    if (limit > 0 && map > limit) return JSErr.JSConsumerMaxPendingAckExcessErrF({ limit });
+  }
   const itLimit = num(sl.inactive_threshold);
   if (itLimit > 0 && num(c.inactive_threshold) > itLimit) return JSErr.JSConsumerInactiveThresholdExcess({ limit: formatGoDuration(itLimit) });
   return undefined;

@@ -4,7 +4,7 @@
 // error nats-server 2.12 answers with.
 import { JSErr, type ApiError } from "../api/errors.js";
 import { decodeGo } from "../api/json-decode.js";
-import { NS } from "../api/json.js";
+import { NS, formatGoDuration } from "../api/json.js";
 import type { StreamConfig } from "../api/types.js";
 import { STREAM_CONFIG_REQUEST } from "./config-decode.js";
 import { META_REQUIRED_LEVEL, streamConfigOut, streamRequiredApiLevel, userMetadata, withVersionMetadata } from "./config-out.js";
@@ -24,9 +24,11 @@ export interface JsLimits {
   readonly storageMaxStreamBytes?: number;
   /** jetstream { limits { duplicate_window } }: the default (and cap of the default) dedupe window, ns */
   readonly duplicateWindow?: number;
-  /** jetstream { limits { max_ack_pending } } / account max_ack_pending */
+  /** jetstream { limits { max_ack_pending } }: the server-wide cap of a consumer's max_ack_pending */
   readonly maxAckPending?: number;
-  /** jetstream { limits { max_request_batch } } */
+  /** accounts { X { jetstream { max_ack_pending } } }: the account's cap of a consumer's max_ack_pending */
+  readonly accountMaxAckPending?: number;
+  /** jetstream { limits { max_request_batch } }: default and cap of a pull consumer's max_batch */
   readonly maxRequestBatch?: number;
 }
 
@@ -121,6 +123,10 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
     }
   }
   if (maxAge > 0 && num(c.duplicate_window) > maxAge) return invalid("duplicates window can not be larger then max age");
+  const windowLimit = limits.duplicateWindow ?? 0;
+  if (windowLimit > 0 && num(c.duplicate_window) > windowLimit) {
+    return invalid(`duplicates window can not be larger then server limit of ${formatGoDuration(windowLimit)}`);
+  }
 
   if (c.discard_new_per_subject === true) {
     if (c.discard !== "new") return invalid("discard new per subject requires discard new policy to be set");
@@ -232,16 +238,16 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
   if (ctx.action === "update") {
     if (ctx.subjectInRequest !== name) return { error: JSErr.JSStreamMismatchErr() };
     if (ctx.existing === undefined) return { error: JSErr.JSStreamNotFoundErr() };
-    const uErr = updateError(c, ctx.existing) ?? overlapError(c, ctx.otherStreams) ?? accountLimitsError(c, limits);
+    const uErr = accountLimitsError(c, limits) ?? updateError(c, ctx.existing) ?? overlapError(c, ctx.otherStreams);
     if (uErr !== undefined) return { error: uErr };
     return { config: finish(c) };
   }
 
   if (c.sealed === true) return { error: invalid("stream configuration for create can not be sealed") };
   if (c.mirror_direct === true && (c.mirror === undefined || c.mirror === null)) return { error: invalid("stream has no mirror but does have mirror direct") };
-  if (num(c.num_replicas) > 1 && ctx.clustered !== true) return { error: JSErr.JSStreamReplicasNotSupportedErr() };
   const limErr = accountLimitsError(c, limits);
   if (limErr !== undefined) return { error: limErr };
+  if (num(c.num_replicas) > 1 && ctx.clustered !== true) return { error: JSErr.JSStreamReplicasNotSupportedErr() };
   const config = finish(c);
   if (ctx.existing !== undefined) {
     if (sameStreamConfig(config, ctx.existing)) return { config: { ...ctx.existing, metadata: config.metadata }, unchanged: true };
