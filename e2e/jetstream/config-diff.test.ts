@@ -73,10 +73,23 @@ interface Reply {
 /** The connection of the case being run. */
 let conn: NatsConnection;
 
+// Right after a stream is deleted, the reference sometimes fails to create a stream of the same
+// name ("error creating store for stream": its old directory is still being removed). That is a
+// property of the test's reuse of names, not of config checking: such a create is retried.
+const STORE_RACE = "error creating store for stream";
+
 async function request(subject: string, body: Req["body"]): Promise<Reply> {
-  const msg = await conn.request(`$JS.API.${subject}`, bodyBytes(body), { timeout: 5000 });
-  const raw = dec.decode(msg.data);
-  return { raw, json: JSON.parse(raw) as Record<string, unknown> };
+  for (let attempt = 0; ; attempt++) {
+    const msg = await conn.request(`$JS.API.${subject}`, bodyBytes(body), { timeout: 5000 });
+    const raw = dec.decode(msg.data);
+    const json = JSON.parse(raw) as Record<string, unknown>;
+    const err = json.error as { description?: string } | undefined;
+    if (subject.startsWith("STREAM.CREATE.") && err?.description === STORE_RACE && attempt < 20) {
+      await new Promise((r) => setTimeout(r, 25));
+      continue;
+    }
+    return { raw, json };
+  }
 }
 
 async function resetServer(): Promise<void> {

@@ -129,7 +129,7 @@ function metadataSize(md: unknown): number {
 /** nats-server's checkConsumerCfg (after defaults). */
 export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
   const { stream, limits } = ctx;
-  if (str(c.description).length > MAX_DESCRIPTION_LEN) return JSErr.JSConsumerDescriptionTooLongErrF({ max: MAX_DESCRIPTION_LEN });
+  if (Buffer.byteLength(str(c.description)) > MAX_DESCRIPTION_LEN) return JSErr.JSConsumerDescriptionTooLongErrF({ max: MAX_DESCRIPTION_LEN });
   if (metadataSize(c.metadata) > MAX_METADATA_BYTES) return JSErr.JSConsumerMetadataLengthErrF({ limit: "128KB" });
   const pErr = deliverPolicyError(c);
   if (pErr !== undefined) return pErr;

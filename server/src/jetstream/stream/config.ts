@@ -83,8 +83,8 @@ function metadataSize(md: unknown, requiredLevel: number): number {
 function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiError | undefined {
   const name = str(c.name);
   if (name === "" || /[.*>/\\\s]/.test(name)) return invalid("stream name is required and can not contain '.', '*', '>', '\\', '/'");
-  if (name.length > MAX_NAME_LEN) return invalid(`stream name is too long, maximum allowed is ${MAX_NAME_LEN}`);
-  if (str(c.description).length > MAX_DESCRIPTION_LEN) return invalid(`stream description is too long, maximum allowed is ${MAX_DESCRIPTION_LEN}`);
+  if (Buffer.byteLength(name) > MAX_NAME_LEN) return invalid(`stream name is too long, maximum allowed is ${MAX_NAME_LEN}`);
+  if (Buffer.byteLength(str(c.description)) > MAX_DESCRIPTION_LEN) return invalid(`stream description is too long, maximum allowed is ${MAX_DESCRIPTION_LEN}`);
   if (metadataSize(c.metadata, streamRequiredApiLevel(c)) > MAX_METADATA_BYTES) return invalid(`stream metadata exceeds maximum size of ${MAX_METADATA_BYTES} bytes`);
 
   const maxAge = num(c.max_age);
@@ -141,20 +141,30 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
   }
   const sdm = num(c.subject_delete_marker_ttl);
   if (sdm !== 0) {
-    if (hasMirror) return invalid("subject delete markers forbidden on mirrors");
     if (sdm < 0) return invalid("subject delete marker TTL must not be negative");
     if (sdm < NS.second) return invalid("subject delete marker TTL must be at least 1 second");
-    c.allow_msg_ttl = true;
-    c.allow_rollup_hdrs = true;
-    c.deny_purge = false;
+    if (c.allow_msg_ttl !== true) {
+      if (pedantic) return invalid("subject delete marker cannot be set if message TTLs are disabled");
+      c.allow_msg_ttl = true;
+    }
+    if (c.allow_rollup_hdrs !== true) {
+      if (pedantic) return invalid("subject delete marker cannot be set if roll-ups are disabled");
+      c.allow_rollup_hdrs = true;
+      c.deny_purge = false;
+    }
+    if (hasMirror) return invalid("subject delete markers forbidden on mirrors");
   }
 
   if (c.allow_msg_schedules === true) {
     if (c.discard === "new") return invalid("message scheduling cannot use discard new");
-    c.allow_rollup_hdrs = true;
-    c.deny_purge = false;
+    if (c.allow_rollup_hdrs !== true) {
+      if (pedantic) return invalid("message scheduling cannot be set if roll-ups are disabled");
+      c.allow_rollup_hdrs = true;
+      c.deny_purge = false;
+    }
   }
   if (c.persist_mode === "async" && c.storage !== "file") return invalid("async persist mode is only supported on file storage");
+  if (c.persist_mode === "async" && num(c.num_replicas) > 1) return invalid("async persist mode is not supported on replicated streams");
   if (c.persist_mode === "async" && c.allow_atomic === true) return invalid("async persist mode is not supported with atomic batch publish");
   if (c.allow_rollup_hdrs === true && c.deny_purge === true) return invalid("roll-ups require the purge permission");
 
