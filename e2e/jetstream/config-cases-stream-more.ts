@@ -35,6 +35,8 @@ const mirrors: DiffCase[] = [
   sc("mirror with duplicate window", M({}, { duplicate_window: 5_000_000_000 }), undefined),
   sc("mirror with max_age", M({}, { max_age: 5_000_000_000 }), undefined),
   sc("mirror direct", M({}, { mirror_direct: true, allow_direct: true }), "ok"),
+  sc("mirror direct without allow_direct", M({}, { mirror_direct: true }), undefined),
+  sc("mirror start time only", M({ opt_start_time: "2020-01-01T00:00:00Z" }), "ok"),
   sc("mirror external api", M({ external: { api: "$JS.x.API" } }), "ok"),
   sc("mirror external deliver wildcard", M({ external: { api: "$JS.x.API", deliver: "d.*" } }), 10024),
   sc("mirror external deliver", M({ external: { api: "$JS.x.API", deliver: "d.x" } }), "ok"),
@@ -180,6 +182,14 @@ const updates2: DiffCase[] = [
   su("mirror direct added", [mkStream({ name: "A", mirror: { name: "B" } })], M({ name: "B" }, { mirror_direct: true }), undefined),
   su("mirror filter changed", [mkStream({ name: "A", mirror: { name: "B", filter_subject: "x" } })], M({ name: "B", filter_subject: "y" }), undefined),
   su("with consumers, workqueue", [mkStream({ name: "A" }), mkConsumer("A", "C", {})], A({ retention: "workqueue" }), 10052),
+  su("max_consumers below consumer count", [mkStream({ name: "A" }), mkConsumer("A", "C1", {}), mkConsumer("A", "C2", {})], A({ max_consumers: 1 }), undefined),
+  su("source itself", [mkStream({ name: "A" })], A({ sources: [{ name: "A" }] }), undefined),
+  su("seal a mirror", [mkStream({ name: "A", mirror: { name: "B" } })], M({ name: "B" }, { sealed: true }), undefined),
+  su("mirror direct on mirror", [mkStream({ name: "A", mirror: { name: "B" } })], M({ name: "B" }, { mirror_direct: true }), undefined),
+  su("name missing", [mkStream({ name: "A" })], { subjects: ["A"] }, undefined),
+  su("pedantic with defaults", [mkStream({ name: "A" })], A({ pedantic: true }), undefined),
+  su("interest to limits", [mkStream({ name: "A", retention: "interest" })], A(), "ok"),
+  su("memory stream to file", [mkStream({ name: "A", storage: "memory" })], A(), 10052),
   su("subjects changed with consumer filter outside", [mkStream({ name: "A", subjects: ["a.>"] }), mkConsumer("A", "C", { filter_subject: "a.x" })], A({ subjects: ["b.>"] }), undefined),
 ];
 

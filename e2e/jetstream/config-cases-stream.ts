@@ -117,6 +117,10 @@ const decoding: DiffCase[] = [
   sc("source external api number", A({ sources: [{ name: "X", external: { api: 1 } }] }), 10025),
   sc("sdm ttl as string", A({ allow_msg_ttl: true, subject_delete_marker_ttl: "1s" }), 10025),
   sc("pedantic number", A({ pedantic: 1 }), 10025),
+  sc("raw invalid utf-8 in description", Buffer.concat([Buffer.from('{"name":"A","description":"a'), Buffer.from([0xff, 0xe2, 0x82, 0x61, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0x98, 0x80, 0xc0, 0xaf]), Buffer.from('"}')]), "ok"),
+  sc("raw invalid utf-8 in an enum", Buffer.concat([Buffer.from('{"name":"A","retention":"'), Buffer.from([0xff, 0x61]), Buffer.from('"}')]), 10025),
+  sc("raw invalid utf-8 in a time", Buffer.concat([Buffer.from('{"name":"A","sources":[{"name":"S","opt_start_time":"'), Buffer.from([0xe2, 0x82]), Buffer.from('"}]}')]), 10025),
+  sc("raw invalid utf-8 in a key", Buffer.concat([Buffer.from('{"name":"A","'), Buffer.from([0xff]), Buffer.from('":1}')]), 10025),
   sc("invalid utf-8 and lone surrogate in description", '{"name":"A","description":"\\u00e9\\ud800"}', "ok"),
   sc("source consumer (not in 2.12)", A({ sources: [{ name: "X", consumer: { name: "c", deliver_subject: "d" } }] }), 10025),
 ];

@@ -1,6 +1,7 @@
 // Shared shapes and builders of the JetStream config differential table.
 
-export type Body = string | Record<string, unknown> | undefined;
+/** A request body: raw text, raw bytes (e.g. invalid UTF-8), or an object sent as JSON. */
+export type Body = string | Uint8Array | Record<string, unknown> | undefined;
 
 export interface Req {
   /** subject after "$JS.API." */

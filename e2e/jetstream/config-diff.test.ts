@@ -17,7 +17,7 @@ import { marshalGo, parseJsonLossless } from "../../server/src/jetstream/api/jso
 import type { ConsumerConfig, StreamConfig } from "../../server/src/jetstream/api/types.js";
 import { checkConsumerConfig } from "../../server/src/jetstream/consumer/config.js";
 import { checkStreamConfig, type JsLimits } from "../../server/src/jetstream/stream/config.js";
-import { assertJsValid, schemaIdForType, validateJs } from "../lib/jsschemas.js";
+import { assertJsValid, schemaIdForType, schemaIds, validateJs } from "../lib/jsschemas.js";
 import { startServer, stopAll } from "../lib/procs.js";
 import { CONSUMER_CASES } from "./config-cases-consumer.js";
 import { LIMITS_CASES } from "./config-cases-limits.js";
@@ -62,6 +62,7 @@ const dec = new TextDecoder();
 
 function bodyBytes(body: Req["body"]): Uint8Array {
   if (body === undefined) return new Uint8Array(0);
+  if (body instanceof Uint8Array) return body;
   return typeof body === "string" ? Buffer.from(body, "utf8") : enc.encode(JSON.stringify(body));
 }
 
@@ -194,6 +195,14 @@ function compare(c: DiffCase, reply: Reply, mine: { config: unknown } | { error:
   const got = "error" in mine ? `error ${JSON.stringify(mine.error)}` : marshalGo(mine.config);
   expect(got, `${c.name}: ${c.subject} ${dec.decode(bodyBytes(c.body)).slice(0, 300)}`).toBe(want);
 }
+
+describe("jsm.go schemas", () => {
+  it("every schema compiles and rejects a non-object", () => {
+    const ids = schemaIds();
+    expect(ids.length).toBeGreaterThan(70);
+    for (const id of ids) expect(validateJs(id, 42), id).not.toEqual([]);
+  });
+});
 
 describe("JetStream config differential (reference nats-server vs natsts check functions)", () => {
   const all = [...STREAM_CASES, ...STREAM_MORE_CASES, ...CONSUMER_CASES, ...LIMITS_CASES];

@@ -76,24 +76,58 @@ export function goQuoteBytes(bytes: Uint8Array): string {
   let out = '"';
   let i = 0;
   while (i < bytes.length) {
-    const b = bytes[i] ?? 0;
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    let ok = len > 0 && i + len <= bytes.length;
-    for (let j = 1; ok && j < len; j++) ok = ((bytes[i + j] ?? 0) & 0xc0) === 0x80;
-    if (ok && len > 1) {
-      const text = Buffer.from(bytes.subarray(i, i + len)).toString("utf8");
-      ok = !text.includes("\ufffd");
-      if (ok) {
-        out += goQuote(text).slice(1, -1);
-        i += len;
-        continue;
-      }
+    const n = utf8SeqLen(bytes, i);
+    if (n > 0) {
+      out += goQuote(Buffer.from(bytes.subarray(i, i + n)).toString("utf8")).slice(1, -1);
+      i += n;
+    } else {
+      out += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, "0")}`;
+      i += 1;
     }
-    if (ok) out += goQuote(String.fromCharCode(b)).slice(1, -1);
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-    i += 1;
   }
   return `${out}"`;
+}
+
+/** Length of the valid UTF-8 sequence at `i` (Go's rules: no overlongs, no surrogates, <= U+10FFFF), or 0. */
+function utf8SeqLen(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const b = bytes[i + k];
+    return b !== undefined && b >= lo && b <= hi;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
+    const hi = b0 === 0xed ? 0x9f : 0xbf;
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const lo = b0 === 0xf0 ? 0x90 : 0x80;
+    const hi = b0 === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** UTF-8 text of raw bytes the way Go reads them: each byte of an invalid sequence becomes U+FFFD. */
+export function goUtf8(bytes: Uint8Array): string {
+  let out = "";
+  let start = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const n = utf8SeqLen(bytes, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (i > start) out += Buffer.from(bytes.subarray(start, i)).toString("utf8");
+    out += "\ufffd";
+    i += 1;
+    start = i;
+  }
+  if (i > start) out += Buffer.from(bytes.subarray(start, i)).toString("utf8");
+  return out;
 }
 
 /** Decodes the bytes of a JSON string body (between the quotes) as Go does: invalid UTF-8 and lone surrogates become U+FFFD. */
@@ -101,7 +135,7 @@ function unquote(bytes: Uint8Array, start: number, end: number): string {
   let out = "";
   let chunkStart = start;
   const flush = (to: number): void => {
-    if (to > chunkStart) out += Buffer.from(bytes.subarray(chunkStart, to)).toString("utf8");
+    if (to > chunkStart) out += goUtf8(bytes.subarray(chunkStart, to));
   };
   let i = start;
   while (i < end) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GoBool, GoInt, GoString, decodeGo, goEnum, type GoStruct } from "./json-decode.js";
-import { goQuote, goQuoteBytes } from "./json-scan.js";
+import { goQuote, goQuoteBytes, goUtf8 } from "./json-scan.js";
 import { GO_ZERO_TIME_NANOS, formatGoDuration, formatRFC3339Nano, formatUnixNanos, goJsonString, marshalGo, nowUnixNanos, parseGoTimeText, parseJsonLossless, parseRFC3339, sortedMap } from "./json.js";
 
 describe("Go durations", () => {
@@ -92,6 +92,12 @@ describe("Go JSON output", () => {
 
   it("sorts maps bytewise", () => {
     expect(Object.keys(sortedMap({ b: 1, B: 2, a: 3, "é": 4 }))).toEqual(["B", "a", "b", "é"]);
+  });
+
+  it("reads invalid UTF-8 as Go does, one U+FFFD per bad byte", () => {
+    expect(goUtf8(Buffer.from([0x61, 0xe2, 0x82, 0x62]))).toBe("a\ufffd\ufffdb");
+    expect(goUtf8(Buffer.from([0xed, 0xa0, 0x80]))).toBe("\ufffd\ufffd\ufffd");
+    expect(goUtf8(Buffer.from([0xc0, 0xaf, 0xf0, 0x9f, 0x98, 0x80]))).toBe("\ufffd\ufffd\u{1f600}");
   });
 
   it("quotes like strconv.Quote", () => {

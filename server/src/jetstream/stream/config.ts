@@ -260,7 +260,7 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
   if (num(c.num_replicas) > 1 && ctx.clustered !== true) return { error: JSErr.JSStreamReplicasNotSupportedErr() };
   const config = finish(c);
   if (ctx.existing !== undefined) {
-    if (sameStreamConfig(config, ctx.existing)) return { config: { ...ctx.existing, metadata: config.metadata }, unchanged: true };
+    if (sameStreamConfig(config, ctx.existing)) return { config, unchanged: true };
     return { error: JSErr.JSStreamNameExistErr() };
   }
   if (str(c.template_owner) !== "") return { error: JSErr.JSStreamCreateErrF({ err: "stream not owned by template" }) };
