@@ -39,6 +39,8 @@ export class Consumer implements StreamConsumer {
   /** last_per_subject: the sequences to deliver first */
   private lpsQueue: number[] = [];
   private numPending = 0;
+  /** the stream's durable sequence when numPending was last brought up to date */
+  private signalledSeq = 0;
   private readonly waiting: WaitingRequest[] = [];
   private readonly subs: Subscription[] = [];
   private kickScheduled = false;
@@ -87,6 +89,7 @@ export class Consumer implements StreamConsumer {
       this.setStartPosition();
     }
     this.numPending = this.countPending();
+    this.signalledSeq = this.stream.durableSeq;
     const ic = this.host.ic;
     this.subs.push(ic.subscribe(`$JS.ACK.${this.stream.name}.${this.name}.>`, (m) => this.onAck(m)));
     if (this.isPush && this.config.flow_control === true) {
@@ -174,8 +177,16 @@ export class Consumer implements StreamConsumer {
     return false;
   }
 
-  signal(_lastSeq: number): void {
-    this.numPending = this.countPending();
+  signal(lastSeq: number): void {
+    // count the newly durable messages this consumer will see
+    let seq = Math.max(this.signalledSeq + 1, this.sseq);
+    while (seq <= lastSeq) {
+      const m = this.nextStored(seq);
+      if (m === null || m.seq > lastSeq) break;
+      this.numPending++;
+      seq = m.seq + 1;
+    }
+    if (lastSeq > this.signalledSeq) this.signalledSeq = lastSeq;
     this.kick();
   }
 
@@ -185,6 +196,7 @@ export class Consumer implements StreamConsumer {
   }
 
   onPurge(firstSeq: number): void {
+    this.signalledSeq = this.stream.durableSeq;
     if (this.sseq < firstSeq) this.sseq = firstSeq;
     for (const seq of [...this.pending.keys()]) if (seq < firstSeq) this.pending.delete(seq);
     if (this.ackFloor.stream < firstSeq - 1) this.ackFloor.stream = firstSeq - 1;
@@ -368,6 +380,11 @@ export class Consumer implements StreamConsumer {
     } else {
       this.pending.set(seq, { dseq: this.dseq, ts, deadline: Date.now() + this.ackWaitMs(dc) });
       this.armRedelivery();
+    }
+    if (!redelivery && this.lpsQueue.length === 0) {
+      // messages removed before delivery leave the running count high: at the tail it is exact
+      const after = this.nextStored(this.sseq);
+      if (after === null || after.seq > this.stream.durableSeq) this.numPending = 0;
     }
     const reply = ackSubject(this.stream.name, this.name, dc, seq, this.dseq, msg.ts, this.numPending);
     let hdr = msg.hdr;
@@ -704,10 +721,14 @@ export class Consumer implements StreamConsumer {
     this.config = config;
     this.filters = filtersOf(config);
     this.numPending = this.countPending();
+    this.signalledSeq = this.stream.durableSeq;
     this.kick();
   }
 
   info(): ConsumerInfo {
+    // exact at info time (the running count can drift when messages are removed undelivered)
+    this.numPending = this.countPending();
+    this.signalledSeq = this.stream.durableSeq;
     const ts = nowUnixNanos();
     const info: ConsumerInfo = {
       stream_name: this.stream.name,

@@ -153,7 +153,7 @@ export class Stream implements StreamView {
     }
     if (decision.rollup === "all") this.store.purge({ seq: r.seq });
     else if (decision.rollup === "sub") this.store.purge({ filter: m.subject, keep: 1 });
-    this.enforceLimits();
+    this.enforceLimits(m.subject);
     this.trimDedupe();
     const reply = m.reply;
     this.pendingDurable++;
@@ -184,7 +184,7 @@ export class Stream implements StreamView {
     if (seq !== null) opts.seq = seq;
     if (ts !== null) opts.ts = ts;
     const r = this.store.append(subject, hdr, data, opts);
-    this.enforceLimits();
+    this.enforceLimits(subject);
     r.durable.then(
       () => {
         if (r.seq > this.durableSeq) this.durableSeq = r.seq;
@@ -236,14 +236,20 @@ export class Stream implements StreamView {
 
   // ---- limits and retention ----
 
-  /** Applies max_msgs, max_bytes and max_msgs_per_subject (discard old). */
-  enforceLimits(): void {
+  /**
+   * Applies max_msgs, max_bytes and max_msgs_per_subject (discard old). After a store only the
+   * stored subject can be over its limit; without a subject (config change) all are checked.
+   */
+  enforceLimits(subject: string | null = null): void {
     const cfg = this.config;
     const st = this.store;
     if (cfg.max_msgs_per_subject > 0) {
-      // the per-subject limit is applied to the subjects that are over it
-      for (const [subject, count] of st.subjects()) {
-        if (count > cfg.max_msgs_per_subject) st.purge({ filter: subject, keep: cfg.max_msgs_per_subject });
+      if (subject !== null) {
+        if (st.subjectCount(subject) > cfg.max_msgs_per_subject) st.purge({ filter: subject, keep: cfg.max_msgs_per_subject });
+      } else {
+        for (const [subj, count] of st.subjects()) {
+          if (count > cfg.max_msgs_per_subject) st.purge({ filter: subj, keep: cfg.max_msgs_per_subject });
+        }
       }
     }
     if (cfg.discard === "new") return;
