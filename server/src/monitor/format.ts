@@ -1,6 +1,8 @@
 // Value formatting for the monitoring endpoints, matching what Go's encoding/json and time package
 // produce in nats-server's output: durations, uptimes, RFC 3339 timestamps and HTML-safe JSON.
 
+import { randomBytes } from "node:crypto";
+
 const NS_PER_MS = 1_000_000n;
 const NS_PER_US = 1_000n;
 const NS_PER_S = 1_000_000_000n;
@@ -98,8 +100,25 @@ function escapeHtml(ch: string): string {
 /**
  * JSON as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and U+2029 are escaped as \uXXXX
  * (these characters only ever occur inside strings), pretty-printed with two spaces when `indent`.
+ * A bigint is written as a JSON number with all its digits (Go's uint64 values beyond 2^53).
  */
 export function goJSON(value: unknown, indent: boolean): string {
-  const text = indent ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  let text: string;
+  try {
+    text = indent ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+  } catch (err) {
+    // the fast path cannot serialize bigints: only then pay for a replacer
+    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+    text = withBigints(value, indent);
+  }
   return text.replace(HTML_UNSAFE, escapeHtml);
+}
+
+/** JSON.stringify writing bigints as numbers: they travel as strings tagged with a one-off marker. */
+function withBigints(value: unknown, indent: boolean): string {
+  const marker = `\u0001bigint-${randomBytes(8).toString("hex")}:`;
+  const replacer = (_key: string, v: unknown): unknown => (typeof v === "bigint" ? `${marker}${v.toString()}` : v);
+  const text = indent ? JSON.stringify(value, replacer, 2) : JSON.stringify(value, replacer);
+  const inJson = JSON.stringify(marker).slice(1, -1).replace(/[\\$^.*+?()[\]{}|]/g, "\\$&");
+  return text.replace(new RegExp(`"${inJson}(-?[0-9]+)"`, "g"), "$1");
 }

@@ -1,4 +1,4 @@
-// The HTTP monitoring server: nats-server's monitoring endpoints (varz, connz, subsz, routez,
+// The HTTP monitoring server: nats-server's monitoring endpoints (varz, connz, subsz, routez, jsz,
 // healthz) plus Prometheus /metrics, on fastify. Answers as nats-server does: pretty-printed JSON
 // with CORS open, plain-text 400 for malformed parameters and Go's 404 text for unknown paths.
 
@@ -11,6 +11,8 @@ import { buildConnz, decodeConnzQuery, serverConns } from "./connz.js";
 import { goJSON } from "./format.js";
 import { healthz } from "./healthz.js";
 import { indexPage } from "./index-page.js";
+import { serverJsView } from "./jsview.js";
+import { buildJsz, decodeJszQuery } from "./jsz.js";
 import { createMetrics } from "./metrics.js";
 import { QueryError } from "./query.js";
 import { buildRoutez } from "./routez.js";
@@ -129,10 +131,18 @@ export async function startMonitor(server: NatsServer): Promise<MonitorHandle> {
       },
     },
     {
+      path: "/jsz",
+      handle: (q, count) => {
+        count(); // nats-server counts /jsz before decoding its options
+        const o = decodeJszQuery(q);
+        return json(buildJsz(serverJsView(server), o));
+      },
+    },
+    {
       path: "/healthz",
       handle: (q, count) => {
         count();
-        const h = healthz(q);
+        const h = healthz(q, serverJsView(server));
         if (h.status !== 200) server.logger.warn(`Healthcheck failed: ${JSON.stringify(h.body.error ?? h.body.errors?.[0]?.error ?? "")}`);
         return { kind: "json", status: h.status, body: h.body, indent: false };
       },

@@ -4,6 +4,7 @@ import { COMPAT_VERSION, NATSTS_VERSION } from "../version.js";
 
 const LINKS: ReadonlyArray<readonly [string, string]> = [
   ["varz", "General"],
+  ["jsz", "JetStream"],
   ["connz", "Connections"],
   ["subsz", "Subscriptions"],
   ["routez", "Routes"],

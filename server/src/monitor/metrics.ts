@@ -1,9 +1,12 @@
 // /metrics: Prometheus exposition of the server's gauges and counters, from a registry of our own
-// (never prom-client's global one, so several servers in one process do not collide).
+// (never prom-client's global one, so several servers in one process do not collide); the
+// JetStream ones are in metrics-js.ts.
 
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { ParseFailureKind } from "../protocol/parser.js";
 import type { NatsServer } from "../server.js";
+import { serverJsView } from "./jsview.js";
+import { registerJetStreamMetrics } from "./metrics-js.js";
 
 /** Every parse-failure kind, so each label exists (at 0) from the start. */
 const PARSE_ERROR_KINDS: Record<ParseFailureKind, true> = {
@@ -73,11 +76,12 @@ export function createMetrics(server: NatsServer, withProcessMetrics = true): Se
     registers: [registry],
   });
   for (const kind of Object.keys(PARSE_ERROR_KINDS)) parseErrors.inc({ kind }, 0);
+  const js = registerJetStreamMetrics(registry, () => serverJsView(server).js);
   if (withProcessMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
     parseError: (kind) => parseErrors.inc({ kind }),
-    render: () => registry.metrics(),
+    render: () => js.during(() => registry.metrics()),
     contentType: registry.contentType,
   };
 }

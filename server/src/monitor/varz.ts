@@ -1,12 +1,12 @@
 // /varz: server identity, configuration, resource use and traffic totals, field for field as
 // nats-server 2.12 reports them, plus natsts' own version.
 
-import { existsSync, statfsSync } from "node:fs";
-import { availableParallelism, tmpdir, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { availableParallelism } from "node:os";
 import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "../version.js";
 import { durationNs, preciseNow, rfc3339Nano, uptime } from "./format.js";
+import { serverJsView, type JsView } from "./jsview.js";
+import { jetStreamConfigJSON, jetStreamStats } from "./jsz.js";
 
 /** Process CPU use in percent of one core, sampled once a second (as nats-server does). */
 export class CpuSampler {
@@ -47,54 +47,10 @@ function perKind(clients: number): PerKind {
   return { clients, routes: 0, gateways: 0, leafs: 0 };
 }
 
-/** The store directory as nats-server reports it: always `<store_dir>/jetstream`, `<tmp>/nats/jetstream` by default. */
-export function jetStreamStoreDir(configured: string): string {
-  return join(configured === "" ? join(tmpdir(), "nats") : configured, "jetstream");
-}
-
-/** Free bytes on the file system holding `dir` (or its nearest existing ancestor); null when unknown. */
-export function diskAvailable(dir: string): number | null {
-  let d = dir;
-  while (!existsSync(d)) {
-    const up = dirname(d);
-    if (up === d) return null;
-    d = up;
-  }
-  const s = statfsSync(d);
-  return s.bavail * s.bsize;
-}
-
-const DEFAULT_SYNC_INTERVAL_MS = 2 * 60 * 1000;
-const DEFAULT_MAX_STORAGE = 1024 ** 4;
-const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
-
-function jetStreamVarz(server: NatsServer): Record<string, unknown> {
-  const js = server.options.jetstream;
-  if (!js.enabled) return {};
-  const storeDir = jetStreamStoreDir(js.storeDir);
-  let maxMemory = js.maxMemoryStore;
-  if (maxMemory < 0) {
-    const total = totalmem();
-    maxMemory = total > 0 ? Math.floor(total * 0.75) : DEFAULT_MAX_MEMORY;
-  }
-  let maxStorage = js.maxFileStore;
-  if (maxStorage < 0) {
-    const free = diskAvailable(storeDir);
-    maxStorage = free !== null && free > 0 ? Math.floor(free * 0.75) : DEFAULT_MAX_STORAGE;
-  }
-  const always = js.syncInterval === "always";
-  return {
-    config: {
-      max_memory: maxMemory,
-      max_storage: maxStorage,
-      store_dir: storeDir,
-      sync_interval: durationNs(always ? DEFAULT_SYNC_INTERVAL_MS : (js.syncInterval as number)),
-      sync_always: always ? true : undefined,
-      domain: js.domain !== "" ? js.domain : undefined,
-      strict: true,
-    },
-    limits: {},
-  };
+/** varz `jetstream`: configuration, statistics and limits while JetStream runs, else empty. */
+function jetStreamVarz(js: JsView | null): Record<string, unknown> {
+  if (js === null) return {};
+  return { config: jetStreamConfigJSON(js.config), stats: jetStreamStats(js), limits: {} };
 }
 
 export interface VarzContext {
@@ -147,7 +103,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     leaf: {},
     mqtt: {},
     websocket: {},
-    jetstream: jetStreamVarz(s),
+    jetstream: jetStreamVarz(serverJsView(s).js),
     tls_timeout: 2,
     write_deadline: durationNs(o.writeDeadline),
     start: rfc3339Nano(s.startTime.getTime()),
