@@ -19,6 +19,7 @@ import { checkConsumerConfig } from "../../server/src/jetstream/consumer/config.
 import { checkStreamConfig, type JsLimits } from "../../server/src/jetstream/stream/config.js";
 import { assertJsValid, schemaIdForType, schemaIds, validateJs } from "../lib/jsschemas.js";
 import { startServer, stopAll } from "../lib/procs.js";
+import { CLIENT_CASES } from "./config-cases-clients.js";
 import { CONSUMER_CASES } from "./config-cases-consumer.js";
 import { LIMITS_CASES } from "./config-cases-limits.js";
 import { STREAM_MORE_CASES } from "./config-cases-stream-more.js";
@@ -205,7 +206,7 @@ describe("jsm.go schemas", () => {
 });
 
 describe("JetStream config differential (reference nats-server vs natsts check functions)", () => {
-  const all = [...STREAM_CASES, ...STREAM_MORE_CASES, ...CONSUMER_CASES, ...LIMITS_CASES];
+  const all = [...STREAM_CASES, ...STREAM_MORE_CASES, ...CONSUMER_CASES, ...LIMITS_CASES, ...CLIENT_CASES];
   const seen = new Set<string>();
   for (const c of all) {
     if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);

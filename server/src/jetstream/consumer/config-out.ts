@@ -1,7 +1,7 @@
 // The normalized ConsumerConfig object in nats-server's JSON shape (field order, omitted
 // empties), its `_nats.*` metadata, and generated consumer names.
 import { randomBytes } from "node:crypto";
-import { sortedMap } from "../api/json.js";
+import { GO_ZERO_TIME_NANOS, parseGoTimeText, sortedMap } from "../api/json.js";
 import type { ConsumerConfig } from "../api/types.js";
 import { withVersionMetadata } from "../stream/config-out.js";
 
@@ -13,10 +13,16 @@ const bool = (v: unknown): boolean => v === true;
 
 /** The JetStream API level a consumer config needs (pause and priority groups came with level 1). */
 export function consumerRequiredApiLevel(cfg: Partial<Pick<ConsumerConfig, "pause_until" | "priority_policy" | "priority_groups">>): number {
-  if (cfg.pause_until !== undefined) return 1;
+  if (cfg.pause_until !== undefined && !isZeroTime(cfg.pause_until)) return 1;
   if (cfg.priority_policy !== undefined && cfg.priority_policy !== "none") return 1;
   if ((cfg.priority_groups ?? []).length > 0) return 1;
   return 0;
+}
+
+/** Is the RFC 3339 text Go's zero time (0001-01-01T00:00:00Z, in any zone)? */
+export function isZeroTime(text: string): boolean {
+  const r = parseGoTimeText(text);
+  return !("error" in r) && r.time.unixNanos === GO_ZERO_TIME_NANOS;
 }
 
 /** The consumer config with its `_nats.*` metadata as nats-server returns it. */
