@@ -48,8 +48,6 @@ export class JetStream {
   readonly syncPolicy: SyncPolicy;
   apiTotal = 0;
   apiErrors = 0;
-  private memUsed = 0;
-  private storeUsed = 0;
 
   constructor(
     readonly opts: JetStreamOptions,
@@ -120,12 +118,16 @@ export class JetStream {
       this.attachConsumer(stream, cmeta.name, cmeta.config, BigInt(Date.parse(cmeta.created)) * 1_000_000n, cstore);
     }
     stream.start();
-    this.addUsage(meta.config.storage, st.bytes);
+    if (meta.config.storage === "file") {
+      stream.verifyInBackground((lost) => {
+        if (lost > 0) this.logger.warn(`JetStream stream '${ACCOUNT} > ${name}' has ${lost} corrupt messages that will not be served`);
+      });
+    }
   }
 
   private async openStreamStore(config: StreamConfig, dir: string): Promise<StreamStore> {
     if (config.storage === "memory") return openMemoryStreamStore({ firstSeq: config.first_seq });
-    return openFileStreamStore(join(dir, "msgs"), {
+    return openFileStreamStore(dir, {
       syncPolicy: this.syncPolicy,
       firstSeq: config.first_seq,
       logger: (level, msg) => this.log(level, `stream '${ACCOUNT} > ${config.name}': ${msg}`),
@@ -189,12 +191,10 @@ export class JetStream {
 
   async deleteStream(stream: Stream): Promise<void> {
     this.streams.delete(stream.name);
-    const bytes = stream.store.state().bytes;
     for (const c of [...stream.consumers.values()]) if (c instanceof Consumer) await c.stop(true);
     stream.consumers.clear();
     await stream.destroy();
     rmSync(this.streamDir(stream.name), { recursive: true, force: true });
-    this.addUsage(stream.config.storage, -bytes);
     this.wireLinks();
     this.advisory(`STREAM.DELETED.${stream.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: stream.name, action: "delete" });
   }
@@ -292,10 +292,6 @@ export class JetStream {
     return reserved + maxBytes <= (storage === "memory" ? this.maxMemory : this.maxStore);
   }
 
-  private addUsage(storage: "file" | "memory", delta: number): void {
-    if (storage === "memory") this.memUsed = Math.max(0, this.memUsed + delta);
-    else this.storeUsed = Math.max(0, this.storeUsed + delta);
-  }
 
   /** Bytes in use, from the stores themselves. */
   usage(): { memory: number; storage: number; streams: number; consumers: number } {
@@ -308,8 +304,6 @@ export class JetStream {
       else storage += b;
       consumers += s.consumers.size;
     }
-    this.memUsed = memory;
-    this.storeUsed = storage;
     return { memory, storage, streams: this.streams.size, consumers };
   }
 

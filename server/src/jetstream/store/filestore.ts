@@ -16,7 +16,7 @@ import { INDEX_FILE, encodeIndex, writeFileAtomic } from "./index.js";
 import { MsgIndex } from "./msgindex.js";
 import { REC_HDR, REC_MSG, dataOk, encodeErased, encodeFloor, encodeMsg, encodeTomb, msgBody, readHead } from "./record.js";
 import { recover } from "./recovery.js";
-import { StoreCorruptError, msgSize, type AppendResult, type Nanos, type PurgeRequest, type StoreState, type StoredMsg, type StreamStore } from "./types.js";
+import { StoreCorruptError, fileMsgSize, type AppendResult, type Nanos, type PurgeRequest, type StoreState, type StoredMsg, type StreamStore } from "./types.js";
 import { ensureDir, nowNs, stderrLogger, type StoreLogger } from "./util.js";
 import { BlockWriter, type StoreStats, type SyncPolicy } from "./writer.js";
 
@@ -180,7 +180,7 @@ export class FileStreamStore implements StreamStore {
     const s = REC_HDR + (rec.length - REC_HDR - data.length - (hdr?.length ?? 0));
     const h = s + (hdr?.length ?? 0);
     const msg: StoredMsg = { seq, subject, hdr: hdr ? rec.subarray(s, h) : null, data: rec.subarray(h), ts };
-    const e = new FileEntry(seq, subject, ts, msgSize(subject, hdr, data), expires, block, off, rec.length, msg);
+    const e = new FileEntry(seq, subject, ts, fileMsgSize(subject, hdr, data), expires, block, off, rec.length, msg);
     block.live++;
     this.index.add(e);
     this.writer.track(e);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Block, FileEntry, blockName, blockNumber } from "./block.js";
 import { INDEX_FILE, decodeIndex, type IndexData } from "./index.js";
 import { REC_ERASED, REC_FLOOR, REC_HDR, REC_MAGIC, REC_MSG, REC_TOMB, dataOk, msgBody, readHead } from "./record.js";
-import { msgSize } from "./types.js";
+import { fileMsgSize } from "./types.js";
 import type { StoreLogger } from "./util.js";
 
 export interface LostRecord {
@@ -165,7 +165,7 @@ function scanBlock(block: Block, st: ScanState, log: StoreLogger, label: string)
       if (h.type === REC_MSG) {
         if (dataOk(buf, off, h)) {
           const body = msgBody(buf, off, h);
-          msgs.push({ seq: h.seq, subj: body.subject, ts: h.ts, expires: h.aux, size: msgSize(body.subject, body.hdr, body.data), off, len: h.len });
+          msgs.push({ seq: h.seq, subj: body.subject, ts: h.ts, expires: h.aux, size: fileMsgSize(body.subject, body.hdr, body.data), off, len: h.len });
         } else {
           log("ERR", `${label}: ${block.path}: message ${h.seq} at offset ${off} fails its checksum; it is lost`);
           st.lost.push({ seq: h.seq, bytes: h.len });

@@ -45,9 +45,15 @@ export interface PurgeRequest {
   keep?: number;
 }
 
-/** How the stream measures a message against max_bytes (nats-server's fileStoreMsgSize-like). */
+/** How a memory stream measures a message against max_bytes (as nats-server's memory store). */
 export function msgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
   return Buffer.byteLength(subject, "latin1") + (hdr?.length ?? 0) + data.length + 16;
+}
+
+/** How a file stream measures a message (as nats-server's file store: record overhead and hash). */
+export function fileMsgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
+  const h = hdr?.length ?? 0;
+  return 22 + Buffer.byteLength(subject, "latin1") + (h > 0 ? 4 + h : 0) + data.length + 8;
 }
 
 export interface StreamStore {

@@ -10,7 +10,7 @@ import { formatUnixNanos, GO_ZERO_TIME_NANOS, nowUnixNanos } from "../api/json.j
 import type { StreamConfig, StreamInfo, StreamState } from "../api/types.js";
 import { getHeader, removeHeaders } from "../headers.js";
 import type { PurgeRequest, StoredMsg, StreamStore } from "../store/types.js";
-import { msgSize } from "../store/types.js";
+import { fileMsgSize, msgSize } from "../store/types.js";
 import { DIRECT_PREFIX, handleDirectGet } from "./direct.js";
 import type { SourceLink } from "./sourcing.js";
 import { checkPublish, HDR_MSG_ID, pubAck, pubAckError, type StreamView } from "./publish.js";
@@ -91,6 +91,28 @@ export class Stream implements StreamView {
     return this.store.subjectCount(subject);
   }
 
+  /**
+   * Reads every stored message once, in slices between other work, so corruption that a clean
+   * restart's index could not reveal is found (and reported as lost) without waiting for a reader.
+   */
+  verifyInBackground(done?: (lost: number) => void): void {
+    let seq = Math.max(1, this.store.state().firstSeq);
+    const step = (): void => {
+      if (this.closed) return;
+      for (let n = 0; n < 2000; n++) {
+        const m = this.store.nextMatching(seq, ">");
+        if (m === null) {
+          const lost = this.store.state().lost;
+          done?.(lost === null ? 0 : lost.msgs.length);
+          return;
+        }
+        seq = m.seq + 1;
+      }
+      setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
   /** Subscribes to the configured subjects and arms the age timer. */
   start(): void {
     this.subscribeAll();
@@ -122,13 +144,17 @@ export class Stream implements StreamView {
 
   // ---- publishing ----
 
+  private sizeOf(subject: string, hdr: Buffer | null, data: Buffer): number {
+    return this.config.storage === "file" ? fileMsgSize(subject, hdr, data) : msgSize(subject, hdr, data);
+  }
+
   ingest(m: InternalMsg): void {
     if (this.closed) return;
     const st = this.config.subject_transform;
     if (st !== undefined && st.dest !== "" && subjectMatches(st.src !== "" ? st.src : ">", m.subject)) {
       m = { ...m, subject: mapSubject(st.src !== "" ? st.src : ">", st.dest, m.subject) };
     }
-    const size = msgSize(m.subject, m.headers, m.data);
+    const size = this.sizeOf(m.subject, m.headers, m.data);
     const decision = checkPublish(this, m.subject, m.headers, (m.headers?.length ?? 0) + m.data.length, m.headers?.length ?? 0);
     if (decision.kind === "duplicate") {
       this.reply(m.reply, pubAck(this.name, decision.seq, this.host.domain, true));
@@ -175,7 +201,7 @@ export class Stream implements StreamView {
   /** Stores a message copied from another stream (mirror: at `seq` with its timestamp). */
   storeCopy(subject: string, hdr: Buffer | null, data: Buffer, seq: number | null, ts: bigint | null): void {
     if (this.closed) return;
-    const size = msgSize(subject, hdr, data);
+    const size = this.sizeOf(subject, hdr, data);
     if (!this.host.reserveBytes(this.config.storage, size)) {
       this.host.log("WRN", `JetStream stream '${this.name}': no room for a sourced message`);
       return;
@@ -327,8 +353,7 @@ export class Stream implements StreamView {
       first_ts: s.messages > 0 || s.firstTs > 0n ? formatUnixNanos(s.firstTs) : ZERO_TIME,
       last_seq: s.lastSeq,
       last_ts: s.lastTs > 0n ? formatUnixNanos(s.lastTs) : ZERO_TIME,
-      consumer_count: this.consumers.size,
-    };
+    } as StreamState;
     if (s.numSubjects > 0) out.num_subjects = s.numSubjects;
     if (opts.subjectsFilter !== undefined && opts.subjectsFilter !== "") {
       const subjects: Record<string, number> = {};
@@ -337,6 +362,7 @@ export class Stream implements StreamView {
     }
     if (s.numDeleted > 0) out.num_deleted = s.numDeleted;
     if (s.lost !== null && (s.lost.msgs.length > 0 || s.lost.bytes > 0)) out.lost = { msgs: s.lost.msgs, bytes: s.lost.bytes };
+    out.consumer_count = this.consumers.size;
     return out;
   }
 
