@@ -118,6 +118,7 @@ export class JetStream {
       this.attachConsumer(stream, cmeta.name, cmeta.config, BigInt(Date.parse(cmeta.created)) * 1_000_000n, cstore);
     }
     stream.start();
+    for (const c of this.consumersOf(stream)) c.start();
     if (meta.config.storage === "file") {
       stream.verifyInBackground((lost) => {
         if (lost > 0) this.logger.warn(`JetStream stream '${ACCOUNT} > ${name}' has ${lost} corrupt messages that will not be served`);

@@ -87,7 +87,7 @@ function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
 function streamInfo(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
   const body = jsonBody<StreamInfoRequest>(req.data);
-  const info: ApiBody = { ...stream.info({ subjectsFilter: body.subjects_filter }) };
+  const info: ApiBody = { ...stream.info({ subjectsFilter: body.subjects_filter, deletedDetails: body.deleted_details === true }) };
   if (body.subjects_filter !== undefined && body.subjects_filter !== "") {
     const n = Object.keys((info.state as { subjects?: object }).subjects ?? {}).length;
     Object.assign(info, { total: n, offset: 0, limit: 100_000 });
@@ -185,7 +185,7 @@ function msgDelete(js: JetStream, req: ApiRequest): ApiBody {
   const body = jsonBody<StreamMsgDeleteRequest>(req.data);
   if (typeof body.seq !== "number" || body.seq <= 0) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "sequence required" }));
   const ok = stream.removeMsg(body.seq, body.no_erase !== true);
-  if (!ok) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: `no message found` }));
+  if (!ok) throw new ApiFailure(JSErr.JSSequenceNotFoundErrF({ seq: body.seq }));
   return { success: true };
 }
 

@@ -30,33 +30,48 @@ export interface RulesContext {
   /** the consumer counts as durable (durable_name set) for defaults */
   readonly durable: boolean;
   readonly clustered: boolean;
+  /** the consumer's resolved name ("" for an unnamed ephemeral) */
+  readonly name: string;
 }
 
-/** nats-server's setConsumerConfigDefaults. */
+const pedanticErr = (err: string): ApiError => JSErr.JSPedanticErrF({ err });
+
+/** nats-server's setConsumerConfigDefaults (in pedantic mode, a default it would change is an error instead). */
 export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined {
   const { stream, limits, pedantic } = ctx;
   const streamLimits = stream.consumer_limits ?? {};
   c.deliver_policy ??= "all";
   c.ack_policy ??= "none";
   c.replay_policy ??= "instant";
+  if (pedantic) {
+    // values nats-server would silently correct are errors in pedantic mode
+    if (num(c.max_deliver) < -1) return pedanticErr("max_deliver must be set to -1");
+    if (num(c.max_waiting) < 0) return pedanticErr("max_waiting must not be negative");
+    if (num(c.max_ack_pending) < -1) return pedanticErr("max_ack_pending must be set to -1");
+    if (num(c.max_batch) < 0) return pedanticErr("max_batch must not be negative");
+    if (num(c.max_bytes) < 0) return pedanticErr("max_bytes must not be negative");
+    if (num(c.max_expires) < 0) return pedanticErr("max_expires must not be negative");
+    if (num(c.inactive_threshold) < 0) return pedanticErr("inactive_threshold must not be negative");
+    if (c.priority_policy === "pinned_client" && num(c.priority_timeout) < 0) return pedanticErr("priority_timeout must not be negative");
+  }
   if (num(c.max_deliver) <= 0) c.max_deliver = -1;
   if (num(c.ack_wait) === 0 && c.ack_policy !== "none") c.ack_wait = DEFAULT_ACK_WAIT;
   const backoff = strings(c.backoff) as unknown as number[];
   if (backoff.length > 0) {
     const first = backoff[0] ?? 0;
-    if (pedantic && num(c.ack_wait) !== first) return JSErr.JSPedanticErrF({ err: "first backoff value has to equal batch AckWait" });
+    if (pedantic && num(c.ack_wait) !== first) return pedanticErr("first backoff value has to equal batch AckWait");
     c.ack_wait = first;
   }
   if (num(c.max_ack_pending) === 0) {
     const lim = num(streamLimits.max_ack_pending);
     if (lim > 0) {
-      if (pedantic) return JSErr.JSPedanticErrF({ err: "max_ack_pending must be set if it's configured in stream limits" });
+      if (pedantic) return pedanticErr("max_ack_pending must be set if it's configured in stream limits");
       c.max_ack_pending = lim;
     } else if (c.ack_policy !== "none") {
       const caps = [DEFAULT_MAX_ACK_PENDING, limits.accountMaxAckPending ?? 0, limits.maxAckPending ?? 0].filter((n) => n > 0);
       c.max_ack_pending = Math.min(...caps);
     }
-  } else if (num(c.max_ack_pending) < 0) {
+  } else if (num(c.max_ack_pending) < -1) {
     c.max_ack_pending = -1;
   }
   if (num(c.max_waiting) < 0) c.max_waiting = 0;
@@ -64,7 +79,7 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
   if (num(c.inactive_threshold) <= 0) {
     const lim = num(streamLimits.inactive_threshold);
     if (lim > 0) {
-      if (pedantic) return JSErr.JSPedanticErrF({ err: "inactive_threshold must be set if it's configured in stream limits" });
+      if (pedantic) return pedanticErr("inactive_threshold must be set if it's configured in stream limits");
       c.inactive_threshold = lim;
     } else {
       c.inactive_threshold = ctx.durable ? 0 : DEFAULT_INACTIVE_THRESHOLD;
@@ -73,11 +88,11 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
   if (num(c.max_batch) < 0) c.max_batch = 0;
   const batchLimit = limits.maxRequestBatch ?? 0;
   if (str(c.deliver_subject) === "" && num(c.max_batch) === 0 && batchLimit > 0) {
-    if (pedantic) return JSErr.JSPedanticErrF({ err: "max_request_batch must be set if it's JetStream limits are set" });
+    if (pedantic) return pedanticErr("max_request_batch must be set if it's JetStream limits are set");
     c.max_batch = batchLimit;
   }
-  if (num(c.max_expires) < 0) c.max_expires = 0;
   if (num(c.max_bytes) < 0) c.max_bytes = 0;
+  if (num(c.max_expires) < 0) c.max_expires = 0;
   if (c.priority_policy === "pinned_client" && num(c.priority_timeout) <= 0) c.priority_timeout = DEFAULT_PINNED_TTL;
   return undefined;
 }
@@ -126,62 +141,132 @@ function metadataSize(md: unknown): number {
   return n;
 }
 
-/** nats-server's checkConsumerCfg (after defaults). */
-export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
-  const { stream, limits } = ctx;
-  if (Buffer.byteLength(str(c.description)) > MAX_DESCRIPTION_LEN) return JSErr.JSConsumerDescriptionTooLongErrF({ max: MAX_DESCRIPTION_LEN });
-  if (metadataSize(c.metadata) > MAX_METADATA_BYTES) return JSErr.JSConsumerMetadataLengthErrF({ limit: "128KB" });
-  const pErr = deliverPolicyError(c);
-  if (pErr !== undefined) return pErr;
-  if (num(c.ack_wait) < 0) return JSErr.JSConsumerAckWaitNegativeErr();
+type Check = (c: Loose, ctx: RulesContext) => ApiError | undefined;
+
+const isPush = (c: Loose): boolean => str(c.deliver_subject) !== "";
+
+const replicasCheck: Check = (c, ctx) => {
+  if (num(c.num_replicas) > 1 && !ctx.clustered) return JSErr.JSStreamReplicasNotSupportedErr();
+  return undefined;
+};
+
+const replicaCountCheck: Check = (c, ctx) => {
+  const replicas = num(c.num_replicas);
+  if (replicas < 0) return JSErr.JSReplicasCountCannotBeNegative();
+  if (replicas > ctx.stream.num_replicas) return JSErr.JSConsumerReplicasExceedsStream();
+  return undefined;
+};
+
+const nameCheck: Check = (_c, ctx) => {
+  if (ctx.name !== "" && /[.*>\s/\\]/.test(ctx.name)) return JSErr.JSStreamInvalidConfigF({ err: "consumer name can not contain '.', '*', '>', '\\', '/'" });
+  return undefined;
+};
+
+const workQueuePullCheck: Check = (c, ctx) => {
+  if (ctx.stream.retention === "workqueue" && !isPush(c) && c.ack_policy === "none") return JSErr.JSConsumerPullRequiresAckErr();
+  return undefined;
+};
+
+const workQueueCheck: Check = (c, ctx) => {
+  if (ctx.stream.retention !== "workqueue") return undefined;
+  if (c.ack_policy !== "explicit") return JSErr.JSConsumerWQRequiresExplicitAckErr();
+  if (c.deliver_policy !== "all") return JSErr.JSConsumerWQConsumerNotDeliverAllErr();
+  return undefined;
+};
+
+const ackCheck: Check = (c) => {
   const backoff = strings(c.backoff) as unknown as number[];
   if (backoff.some((b) => b < 0)) return JSErr.JSConsumerBackOffNegativeErr();
+  if (num(c.ack_wait) < 0) return JSErr.JSConsumerAckWaitNegativeErr();
   if (backoff.length > 0 && num(c.max_deliver) !== -1 && num(c.max_deliver) <= backoff.length - 1) return JSErr.JSConsumerMaxDeliverBackoffErr();
-  const sample = str(c.sample_freq);
-  if (sample !== "") {
-    const digits = sample.endsWith("%") ? sample.slice(0, -1) : sample;
-    if (!/^[+-]?\d+$/.test(digits)) return JSErr.JSConsumerInvalidSamplingErrF({ err: `strconv.Atoi: parsing ${goQuote(digits)}: invalid syntax` });
-    // a negative rate fails without an error value, which Go prints as <nil>
-    if (Number(digits) < 0) return JSErr.JSConsumerInvalidSamplingErrF({ err: "<nil>" });
-  }
-  const push = str(c.deliver_subject) !== "";
-  if (push) {
+  return undefined;
+};
+
+const filterCheck: Check = (c) => filterError(c);
+
+/** Delivery target checks nats-server makes before it judges the name. */
+const deliveryCheck: Check = (c, ctx) => {
+  if (isPush(c)) {
     const ds = str(c.deliver_subject);
     if (!isValidSubject(ds)) return JSErr.JSConsumerInvalidDeliverSubject();
     if (hasWildcard(ds)) return JSErr.JSConsumerDeliverToWildcardsErr();
-    for (const s of stream.subjects ?? []) if (subjectsOverlap(ds, s)) return JSErr.JSConsumerDeliverCycleErr();
+    for (const s of ctx.stream.subjects ?? []) if (subjectsOverlap(ds, s)) return JSErr.JSConsumerDeliverCycleErr();
     if (num(c.max_waiting) !== 0) return JSErr.JSConsumerPushMaxWaitingErr();
-    if (strings(c.priority_groups).length > 0 || (c.priority_policy !== undefined && c.priority_policy !== "none")) return JSErr.JSConsumerPushWithPriorityGroupErr();
-  } else {
-    if (num(c.rate_limit_bps) > 0) return JSErr.JSConsumerPullWithRateLimitErr();
-    if (num(c.idle_heartbeat) > 0) return JSErr.JSConsumerHBRequiresPushErr();
-    if (c.flow_control === true) return JSErr.JSConsumerFCRequiresPushErr();
-    if (c.direct === true) return JSErr.JSConsumerDirectRequiresPushErr();
+    return undefined;
   }
+  if (num(c.rate_limit_bps) > 0) return JSErr.JSConsumerPullWithRateLimitErr();
+  if (num(c.idle_heartbeat) > 0) return JSErr.JSConsumerHBRequiresPushErr();
+  if (c.flow_control === true) return JSErr.JSConsumerFCRequiresPushErr();
+  const maxExpires = num(c.max_expires);
+  if (maxExpires !== 0 && maxExpires < NS.milli) return JSErr.JSConsumerMaxRequestExpiresTooSmall();
+  if (c.direct === true) return JSErr.JSConsumerDirectRequiresPushErr();
+  const batchLimit = ctx.limits.maxRequestBatch ?? 0;
+  if (batchLimit > 0 && num(c.max_batch) > batchLimit) return JSErr.JSConsumerMaxRequestBatchExceededF({ limit: batchLimit });
+  return undefined;
+};
+
+/** Push settings checked before the delivery policy. */
+const pushEarlyCheck: Check = (c) => {
+  if (isPush(c) && c.ack_policy === "none" && num(c.max_ack_pending) > 0) return JSErr.JSConsumerMaxPendingAckPolicyRequiredErr();
   const hb = num(c.idle_heartbeat);
   if (hb > 0 && hb < MIN_HEARTBEAT) return JSErr.JSConsumerSmallHeartbeatErr();
-  if (c.flow_control === true && hb <= 0) return JSErr.JSConsumerWithFlowControlNeedsHeartbeats();
-  const maxExpires = num(c.max_expires);
-  if (!push && maxExpires !== 0 && maxExpires < NS.milli) return JSErr.JSConsumerMaxRequestExpiresTooSmall();
-  const batchLimit = limits.maxRequestBatch ?? 0;
-  if (!push && batchLimit > 0 && num(c.max_batch) > batchLimit) return JSErr.JSConsumerMaxRequestBatchExceededF({ limit: batchLimit });
-  const fErr = filterError(c);
-  if (fErr !== undefined) return fErr;
-  const gErr = priorityError(c);
-  if (gErr !== undefined) return gErr;
-  const replicas = num(c.num_replicas);
-  if (replicas < 0) return JSErr.JSReplicasCountCannotBeNegative();
-  if (replicas > 1 && !ctx.clustered) return JSErr.JSStreamReplicasNotSupportedErr();
-  if (replicas > stream.num_replicas) return JSErr.JSConsumerReplicasExceedsStream();
-  const limitErr = limitsError(c, ctx);
-  if (limitErr !== undefined) return limitErr;
-  if (stream.retention === "workqueue") {
-    if (!push && c.ack_policy === "none") return JSErr.JSConsumerPullRequiresAckErr();
-    if (c.ack_policy !== "explicit") return JSErr.JSConsumerWQRequiresExplicitAckErr();
-    if (c.deliver_policy !== "all") return JSErr.JSConsumerWQConsumerNotDeliverAllErr();
+  return undefined;
+};
+
+/** Push settings checked after the delivery policy. */
+const pushCheck: Check = (c) => {
+  if (c.flow_control === true && num(c.idle_heartbeat) <= 0) return JSErr.JSConsumerWithFlowControlNeedsHeartbeats();
+  return undefined;
+};
+
+const priorityCheck: Check = (c) => priorityError(c);
+
+const samplingCheck: Check = (c) => {
+  const sample = str(c.sample_freq);
+  if (sample === "") return undefined;
+  const digits = sample.endsWith("%") ? sample.slice(0, -1) : sample;
+  if (!/^[+-]?\d+$/.test(digits)) return JSErr.JSConsumerInvalidSamplingErrF({ err: `strconv.Atoi: parsing ${goQuote(digits)}: invalid syntax` });
+  // a negative rate fails without an error value, which Go prints as <nil>
+  if (Number(digits) < 0) return JSErr.JSConsumerInvalidSamplingErrF({ err: "<nil>" });
+  return undefined;
+};
+
+const policyCheck: Check = (c) => deliverPolicyError(c);
+
+const textCheck: Check = (c) => {
+  if (Buffer.byteLength(str(c.description)) > MAX_DESCRIPTION_LEN) return JSErr.JSConsumerDescriptionTooLongErrF({ max: MAX_DESCRIPTION_LEN });
+  if (metadataSize(c.metadata) > MAX_METADATA_BYTES) return JSErr.JSConsumerMetadataLengthErrF({ limit: "128KB" });
+  return undefined;
+};
+
+const limitsCheck: Check = (c, ctx) => limitsError(c, ctx);
+
+/** Checks nats-server makes before it applies defaults. */
+const EARLY_CHECKS: readonly Check[] = [replicasCheck];
+/** nats-server's checks of a defaulted consumer config, in the order it applies them. */
+const CHECKS: readonly Check[] = [
+  nameCheck, replicaCountCheck, ackCheck, textCheck, workQueuePullCheck, deliveryCheck, filterCheck, pushEarlyCheck, policyCheck,
+  pushCheck, samplingCheck, priorityCheck, workQueueCheck, limitsCheck,
+];
+
+function firstError(checks: readonly Check[], c: Loose, ctx: RulesContext): ApiError | undefined {
+  for (const check of checks) {
+    const err = check(c, ctx);
+    if (err !== undefined) return err;
   }
   return undefined;
 }
+
+/** The checks nats-server makes on the raw config, before defaults. */
+export function validateEarly(c: Loose, ctx: RulesContext): ApiError | undefined {
+  return firstError(EARLY_CHECKS, c, ctx);
+}
+
+/** nats-server's checkConsumerCfg (after defaults): the first rule the config breaks. */
+export function validate(c: Loose, ctx: RulesContext): ApiError | undefined {
+  return firstError(CHECKS, c, ctx);
+}
+
 
 function priorityError(c: Loose): ApiError | undefined {
   const groups = strings(c.priority_groups);
@@ -191,6 +276,7 @@ function priorityError(c: Loose): ApiError | undefined {
     if (num(c.priority_timeout) !== 0) return JSErr.JSConsumerPinnedTTLWithoutPriorityPolicyNone();
     return undefined;
   }
+  if (isPush(c)) return JSErr.JSConsumerPushWithPriorityGroupErr();
   if (groups.length === 0) return JSErr.JSConsumerPriorityPolicyWithoutGroup();
   for (const g of groups) {
     if (g === "") return JSErr.JSConsumerEmptyGroupName();

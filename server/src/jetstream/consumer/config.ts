@@ -9,7 +9,7 @@ import type { JsLimits } from "../stream/config.js";
 import { hasPathSeparator, subjectsOverlap } from "../stream/subjects.js";
 import { CREATE_CONSUMER_REQUEST } from "./config-decode.js";
 import { consumerConfigOut, consumerRequiredApiLevel, generateConsumerName } from "./config-out.js";
-import { applyDefaults, validate } from "./config-rules.js";
+import { applyDefaults, validate, validateEarly } from "./config-rules.js";
 import { withVersionMetadata } from "../stream/config-out.js";
 
 export { consumerConfigWithVersionMetadata, consumerRequiredApiLevel, generateConsumerName } from "./config-out.js";
@@ -131,7 +131,6 @@ export function checkConsumerConfig(req: unknown, ctx: ConsumerCheckContext): Co
   if (hasPathSeparator(subjectName)) return { error: JSErr.JSConsumerNameContainsPathSeparatorsErr() };
   if (durable !== "") c.name = durable;
   const resolved = str(c.name);
-  if (resolved !== "" && /[.*>\s/\\]/.test(resolved)) return { error: JSErr.JSStreamInvalidConfigF({ err: "consumer name can not contain '.', '*', '>', '\\', '/'" }) };
 
   const existing = resolveExisting(ctx, resolved);
   const rules = {
@@ -141,8 +140,9 @@ export function checkConsumerConfig(req: unknown, ctx: ConsumerCheckContext): Co
     // whether a consumer is ephemeral is settled when it is created
     durable: existing !== undefined ? str(existing.durable_name) !== "" : durable !== "",
     clustered: ctx.clustered === true,
+    name: resolved,
   };
-  const dErr = applyDefaults(c, rules) ?? validate(c, rules);
+  const dErr = validateEarly(c, rules) ?? applyDefaults(c, rules) ?? validate(c, rules);
   if (dErr !== undefined) return { error: dErr };
 
   if (existing !== undefined) {

@@ -45,6 +45,7 @@ export class Consumer implements StreamConsumer {
   private readonly subs: Subscription[] = [];
   private kickScheduled = false;
   private redeliverTimer: NodeJS.Timeout | null = null;
+  private redeliverAt = Number.POSITIVE_INFINITY;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
   private interestTimer: NodeJS.Timeout | null = null;
@@ -114,11 +115,12 @@ export class Consumer implements StreamConsumer {
     this.dseq = s.delivered.consumerSeq;
     this.deliveredSseq = s.delivered.streamSeq;
     this.sseq = s.delivered.streamSeq + 1;
-    const now = Date.now();
-    for (const [seq, p] of s.pending) {
-      this.pending.set(seq, { dseq: p.consumerSeq, ts: p.ts, deadline: now });
-    }
     for (const [seq, n] of s.redelivered) this.redelivered.set(seq, n);
+    for (const [seq, p] of s.pending) {
+      // the ack wait keeps running from the original delivery
+      const deadline = Number(p.ts / 1_000_000n) + this.ackWaitMs(this.redelivered.get(seq) ?? 1);
+      this.pending.set(seq, { dseq: p.consumerSeq, ts: p.ts, deadline });
+    }
     this.armRedelivery();
   }
 
@@ -283,7 +285,11 @@ export class Consumer implements StreamConsumer {
   private deliverLoop(): void {
     if (this.closed) return;
     const now = Date.now();
-    if (this.pausedUntil > now) return;
+    if (this.pausedUntil > now) {
+      // paused: nothing is delivered, but waiting requests still expire
+      if (!this.isPush) this.expireRequests(now);
+      return;
+    }
     const maxAckPending = this.config.max_ack_pending ?? -1;
     for (let budget = 0; budget < 10_000; budget++) {
       let target: string;
@@ -304,15 +310,17 @@ export class Consumer implements StreamConsumer {
       if (!this.ackNone && maxAckPending > 0 && this.pending.size >= maxAckPending && this.rdq.length === 0) break;
       const next = this.nextMsg();
       if (next === null) {
-        if (req !== null && req.noWait) this.finishRequest(req, req.delivered > 0 ? Status.requestTimeout(req.batchLeft, 0) : Status.noMessages());
+        if (req !== null && req.noWait) this.finishRequest(req, Status.noMessages());
         break;
       }
-      const size = next.msg.subject.length + (next.msg.hdr?.length ?? 0) + next.msg.data.length;
+      // as nats-server counts it against max_bytes: subject, ack reply, headers and payload
+      const replyLen = ackSubject(this.stream.name, this.name, 1, next.msg.seq, this.dseq + 1, next.msg.ts, this.numPending).length;
+      const size = next.msg.subject.length + replyLen + (next.msg.hdr?.length ?? 0) + next.msg.data.length;
       if (req !== null && req.maxBytes > 0 && size > req.bytesLeft) {
         // put it back for the next request
         if (next.redelivery) this.rdq.unshift(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
-        this.finishRequest(req, req.delivered > 0 ? Status.batchCompleted(req.batchLeft, 0) : Status.msgSizeExceedsMaxBytes(req.batchLeft, 0));
+        this.finishRequest(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, 0));
         continue;
       }
       const wait = this.pacing(next.msg, size);
@@ -378,8 +386,9 @@ export class Consumer implements StreamConsumer {
     if (this.ackNone) {
       this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
     } else {
-      this.pending.set(seq, { dseq: this.dseq, ts, deadline: Date.now() + this.ackWaitMs(dc) });
-      this.armRedelivery();
+      const deadline = Date.now() + this.ackWaitMs(dc);
+      this.pending.set(seq, { dseq: this.dseq, ts, deadline });
+      this.armRedelivery(deadline);
     }
     if (!redelivery && this.lpsQueue.length === 0) {
       // messages removed before delivery leave the running count high: at the tail it is exact
@@ -410,15 +419,22 @@ export class Consumer implements StreamConsumer {
     return Math.max(1, Math.floor((this.config.ack_wait ?? 30e9) / 1e6));
   }
 
-  private armRedelivery(): void {
-    if (this.redeliverTimer !== null || this.pending.size === 0 || this.closed) return;
+  /** Arms the redelivery timer for the earliest ack deadline (re-arming when an earlier one appears). */
+  private armRedelivery(deadline: number | null = null): void {
+    if (this.pending.size === 0 || this.closed) return;
+    if (this.redeliverTimer !== null) {
+      if (deadline === null || deadline >= this.redeliverAt) return;
+      clearTimeout(this.redeliverTimer);
+      this.redeliverTimer = null;
+    }
     let earliest = Number.POSITIVE_INFINITY;
     for (const p of this.pending.values()) if (p.deadline < earliest) earliest = p.deadline;
-    const delay = Math.max(1, earliest - Date.now());
+    if (!Number.isFinite(earliest)) return;
+    this.redeliverAt = earliest;
     this.redeliverTimer = setTimeout(() => {
       this.redeliverTimer = null;
       this.checkRedeliveries();
-    }, delay);
+    }, Math.max(1, earliest - Date.now()));
     this.redeliverTimer.unref();
   }
 
@@ -484,7 +500,7 @@ export class Consumer implements StreamConsumer {
           const delayMs = Number(ack.delayNs / 1_000_000n);
           if (delayMs > 0) {
             p.deadline = Date.now() + delayMs;
-            this.armRedelivery();
+            this.armRedelivery(p.deadline);
           } else {
             p.deadline = Number.POSITIVE_INFINITY;
             if (!this.rdq.includes(sseq)) this.rdq.push(sseq);
@@ -640,7 +656,7 @@ export class Consumer implements StreamConsumer {
   private expireRequests(now: number): void {
     for (const w of [...this.waiting]) {
       if (w.expiresAt > 0 && now >= w.expiresAt) this.finishRequest(w, Status.requestTimeout(w.batchLeft, 0));
-      else if (w.noWait) this.finishRequest(w, w.delivered > 0 ? Status.requestTimeout(w.batchLeft, 0) : Status.noMessages());
+      else if (w.noWait) this.finishRequest(w, Status.noMessages());
     }
   }
 

@@ -30,12 +30,14 @@ function externalError(s: Loose): ApiError | undefined {
 export function mirrorError(c: Loose): ApiError | undefined {
   const m = c.mirror as Loose | undefined;
   if (m === undefined || m === null) return undefined;
+  if (typeof c.first_seq === "number" && c.first_seq > 0) return JSErr.JSMirrorWithFirstSeqErr();
   if (Array.isArray(c.subjects) && c.subjects.length > 0) return JSErr.JSMirrorWithSubjectsErr();
   if (Array.isArray(c.sources) && c.sources.length > 0) return JSErr.JSMirrorWithSourcesErr();
-  if (typeof c.first_seq === "number" && c.first_seq > 0) return JSErr.JSMirrorWithFirstSeqErr();
+
   if (c.allow_msg_counter === true) return JSErr.JSMirrorWithCountersErr();
-  if (c.allow_msg_schedules === true) return JSErr.JSMirrorWithMsgSchedulesErr();
   if (c.allow_atomic === true) return JSErr.JSMirrorWithAtomicPublishErr();
+  if (c.allow_msg_schedules === true) return JSErr.JSMirrorWithMsgSchedulesErr();
+  if (typeof c.subject_delete_marker_ttl === "number" && c.subject_delete_marker_ttl > 0) return invalid("subject delete markers forbidden on mirrors");
   const name = str(m.name);
   if (!isValidName(name)) return JSErr.JSMirrorInvalidStreamName();
   if (name === str(c.name)) return invalid("detected cycle");
@@ -62,12 +64,12 @@ function sameSource(a: Loose, b: Loose): boolean {
 /** Source rules that do not depend on other streams. */
 export function sourcesError(c: Loose): ApiError | undefined {
   if (!Array.isArray(c.sources)) return undefined;
+  if (c.sources.length > 0 && c.allow_msg_schedules === true) return JSErr.JSSourceWithMsgSchedulesErr();
   const seen: Loose[] = [];
   for (const entry of c.sources as (Loose | null | undefined)[]) {
     if (entry === null || entry === undefined) return JSErr.JSSourceInvalidStreamName();
     if (!isValidName(str(entry.name))) return JSErr.JSSourceInvalidStreamName();
     if (str(entry.name) === str(c.name)) return invalid("detected cycle");
-    if (c.allow_msg_schedules === true) return JSErr.JSSourceWithMsgSchedulesErr();
     const transforms = transformsOf(entry);
     if (str(entry.filter_subject) !== "" && transforms.length > 0) return JSErr.JSSourceMultipleFiltersNotAllowed();
     const srcs: string[] = [];
@@ -114,9 +116,10 @@ export function subjectTransformCfgError(c: Loose): ApiError | undefined {
 }
 
 /** Republish: the destination must not feed the stream again, and must be a valid transform of the source. */
-export function republishError(c: Loose): ApiError | undefined {
+export function republishError(c: Loose, pedantic: boolean): ApiError | undefined {
   const r = c.republish as Loose | undefined;
   if (r === undefined || r === null) return undefined;
+  if (pedantic && str(r.src) === "") return JSErr.JSPedanticErrF({ err: "republish source can not be empty" });
   const dest = str(r.dest);
   if (dest === "") return undefined;
   const src = str(r.src) === "" ? ">" : str(r.src);

@@ -80,12 +80,21 @@ function metadataSize(md: unknown, requiredLevel: number): number {
  * nats-server's defaults and per-config validation (its checkStreamCfg), applied in place to the
  * decoded config `c`. Returns the first error.
  */
-function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiError | undefined {
+function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: "create" | "update"): ApiError | undefined {
   const name = str(c.name);
   if (name === "" || /[.*>/\\\s]/.test(name)) return invalid("stream name is required and can not contain '.', '*', '>', '\\', '/'");
   if (Buffer.byteLength(name) > MAX_NAME_LEN) return invalid(`stream name is too long, maximum allowed is ${MAX_NAME_LEN}`);
+  if (action === "create") {
+    if (c.sealed === true) return invalid("stream configuration for create can not be sealed");
+    if (c.mirror_direct === true && (c.mirror === undefined || c.mirror === null)) return invalid("stream has no mirror but does have mirror direct");
+  }
   if (Buffer.byteLength(str(c.description)) > MAX_DESCRIPTION_LEN) return invalid(`stream description is too long, maximum allowed is ${MAX_DESCRIPTION_LEN}`);
   if (metadataSize(c.metadata, streamRequiredApiLevel(c)) > MAX_METADATA_BYTES) return invalid(`stream metadata exceeds maximum size of ${MAX_METADATA_BYTES} bytes`);
+
+  const replicas = num(c.num_replicas);
+  if (replicas < 0) return JSErr.JSReplicasCountCannotBeNegative();
+  if (replicas === 0) c.num_replicas = 1;
+  if (replicas > MAX_REPLICAS) return invalid(`maximum replicas is ${MAX_REPLICAS}`);
 
   const maxAge = num(c.max_age);
   if (maxAge < 0) return invalid("max age can not be negative");
@@ -93,11 +102,6 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
   const dw = num(c.duplicate_window);
   if (dw < 0) return invalid("duplicates window can not be negative");
   if (dw > 0 && dw < MIN_WINDOW) return invalid("duplicates window needs to be >= 100ms");
-
-  const replicas = num(c.num_replicas);
-  if (replicas < 0) return JSErr.JSReplicasCountCannotBeNegative();
-  if (replicas === 0) c.num_replicas = 1;
-  if (replicas > MAX_REPLICAS) return invalid(`maximum replicas is ${MAX_REPLICAS}`);
 
   for (const k of ["max_msgs", "max_bytes", "max_msgs_per_subject", "max_consumers", "max_msg_size"]) {
     if (num(c[k]) <= 0) c[k] = -1;
@@ -128,17 +132,18 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
     return invalid(`duplicates window can not be larger then server limit of ${formatGoDuration(windowLimit)}`);
   }
 
+  if (c.allow_rollup_hdrs === true && c.deny_purge === true) return invalid("roll-ups require the purge permission");
+  if (c.allow_msg_counter === true) {
+    if (c.discard === "new") return invalid("counter stream cannot use discard new");
+    if (c.allow_msg_ttl === true) return invalid("counter stream cannot use message TTLs");
+    if (c.allow_msg_schedules === true) return invalid("counter stream cannot use message schedules");
+    if (c.retention !== "limits") return invalid("counter stream can only use limits retention");
+  }
   if (c.discard_new_per_subject === true) {
     if (c.discard !== "new") return invalid("discard new per subject requires discard new policy to be set");
     if (num(c.max_msgs_per_subject) <= 0) return invalid("discard new per subject requires max msgs per subject > 0");
   }
 
-  if (c.allow_msg_counter === true) {
-    if (c.allow_msg_ttl === true) return invalid("counter stream cannot use message TTLs");
-    if (c.discard === "new") return invalid("counter stream cannot use discard new");
-    if (c.retention !== "limits") return invalid("counter stream can only use limits retention");
-    if (c.allow_msg_schedules === true) return invalid("counter stream cannot use message schedules");
-  }
   const sdm = num(c.subject_delete_marker_ttl);
   if (sdm !== 0) {
     if (sdm < 0) return invalid("subject delete marker TTL must not be negative");
@@ -152,7 +157,6 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
       c.allow_rollup_hdrs = true;
       c.deny_purge = false;
     }
-    if (hasMirror) return invalid("subject delete markers forbidden on mirrors");
   }
 
   if (c.allow_msg_schedules === true) {
@@ -168,12 +172,6 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
   if (c.persist_mode === "async" && c.allow_atomic === true) return invalid("async persist mode is not supported with atomic batch publish");
   if (c.allow_rollup_hdrs === true && c.deny_purge === true) return invalid("roll-ups require the purge permission");
 
-  const placement = c.placement as Loose | undefined;
-  if (placement !== undefined && placement !== null) {
-    if (str(placement.preferred) !== "") return invalid("preferred server not permitted in placement");
-    // an empty placement is dropped, one with an explicit (even empty) tags list is kept
-    if (str(placement.cluster) === "" && !Array.isArray(placement.tags)) delete c.placement;
-  }
   const mErr = mirrorError(c);
   if (mErr !== undefined) return mErr;
   const sErr = sourcesError(c);
@@ -197,7 +195,15 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits): ApiErro
   }
   const tErr = subjectTransformCfgError(c);
   if (tErr !== undefined) return tErr;
-  return republishError(c);
+  const rErr = republishError(c, pedantic);
+  if (rErr !== undefined) return rErr;
+  const placement = c.placement as Loose | undefined;
+  if (placement !== undefined && placement !== null) {
+    if (str(placement.preferred) !== "") return invalid("preferred server not permitted in placement");
+    // an empty placement is dropped, one with an explicit (even empty) tags list is kept
+    if (str(placement.cluster) === "" && !Array.isArray(placement.tags)) delete c.placement;
+  }
+  return undefined;
 }
 
 function accountLimitsError(c: Loose, limits: JsLimits): ApiError | undefined {
@@ -242,7 +248,7 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
     if (ctx.subjectInRequest !== name) return { error: JSErr.JSStreamMismatchErr() };
     if (hasPathSeparator(name)) return { error: JSErr.JSStreamNameContainsPathSeparatorsErr() };
   }
-  const err = checkAndDefault(c, pedantic, limits);
+  const err = checkAndDefault(c, pedantic, limits, ctx.action);
   if (err !== undefined) return { error: err };
 
   if (ctx.action === "update") {
@@ -253,8 +259,6 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
     return { config: finish(c) };
   }
 
-  if (c.sealed === true) return { error: invalid("stream configuration for create can not be sealed") };
-  if (c.mirror_direct === true && (c.mirror === undefined || c.mirror === null)) return { error: invalid("stream has no mirror but does have mirror direct") };
   const limErr = accountLimitsError(c, limits);
   if (limErr !== undefined) return { error: limErr };
   if (num(c.num_replicas) > 1 && ctx.clustered !== true) return { error: JSErr.JSStreamReplicasNotSupportedErr() };

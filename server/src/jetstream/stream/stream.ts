@@ -6,7 +6,7 @@ import type { Subscription } from "../../client/subscription.js";
 import type { InternalClient, InternalMsg } from "../../internal/client.js";
 import { subjectMatches } from "../../sublist/subject.js";
 import { JSErr } from "../api/errors.js";
-import { formatUnixNanos, GO_ZERO_TIME_NANOS, nowUnixNanos } from "../api/json.js";
+import { formatGoDuration, formatUnixNanos, GO_ZERO_TIME_NANOS, nowUnixNanos } from "../api/json.js";
 import type { StreamConfig, StreamInfo, StreamState } from "../api/types.js";
 import { getHeader, removeHeaders } from "../headers.js";
 import type { PurgeRequest, StoredMsg, StreamStore } from "../store/types.js";
@@ -287,11 +287,34 @@ export class Stream implements StreamView {
     }
   }
 
-  /** Removes messages past max_age or their Nats-TTL. */
+  /**
+   * Removes messages past max_age or their Nats-TTL. With subject_delete_marker_ttl, a subject
+   * whose last message aged out gets a delete marker (`Nats-Marker-Reason: MaxAge`) that itself
+   * expires after that TTL; markers leave no markers.
+   */
   expire(): number {
     const seqs = this.store.expired(nowUnixNanos(), BigInt(this.config.max_age));
-    for (const s of seqs) this.store.remove(s);
+    const markerTtl = this.config.subject_delete_marker_ttl ?? 0;
+    for (const seq of seqs) {
+      const m = markerTtl > 0 ? this.store.get(seq) : null;
+      this.store.remove(seq);
+      if (m !== null && getHeader(m.hdr, "Nats-Marker-Reason") === null && this.store.subjectCount(m.subject) === 0) {
+        this.storeMarker(m.subject, "MaxAge", markerTtl);
+      }
+    }
     return seqs.length;
+  }
+
+  private storeMarker(subject: string, reason: string, ttlNs: number): void {
+    const hdr = Buffer.from(`NATS/1.0\r\nNats-Marker-Reason: ${reason}\r\nNats-TTL: ${formatGoDuration(ttlNs)}\r\n\r\n`, "latin1");
+    const r = this.store.append(subject, hdr, Buffer.alloc(0), { ttlNs: BigInt(ttlNs) });
+    r.durable.then(
+      () => {
+        if (r.seq > this.durableSeq) this.durableSeq = r.seq;
+        this.afterStore(subject, r.seq, 0);
+      },
+      (err: unknown) => this.host.log("ERR", `JetStream failed to store a delete marker on stream '${this.name}': ${String(err)}`),
+    );
   }
 
   private armAgeTimer(): void {
@@ -361,12 +384,24 @@ export class Stream implements StreamView {
       if (Object.keys(subjects).length > 0) out.subjects = subjects;
     }
     if (s.numDeleted > 0) out.num_deleted = s.numDeleted;
+    if (opts.deletedDetails === true && s.numDeleted > 0) out.deleted = this.deletedSeqs(s.firstSeq, s.lastSeq);
     if (s.lost !== null && (s.lost.msgs.length > 0 || s.lost.bytes > 0)) out.lost = { msgs: s.lost.msgs, bytes: s.lost.bytes };
     out.consumer_count = this.consumers.size;
     return out;
   }
 
-  info(opts: { subjectsFilter?: string } = {}): StreamInfo {
+  /** The gaps between first and last sequence (deleted_details). */
+  private deletedSeqs(first: number, last: number): number[] {
+    const out: number[] = [];
+    let expect = first;
+    for (let m = this.store.nextMatching(first, ">"); m !== null && m.seq <= last; m = this.store.nextMatching(m.seq + 1, ">")) {
+      for (let q = expect; q < m.seq; q++) out.push(q);
+      expect = m.seq + 1;
+    }
+    return out;
+  }
+
+  info(opts: { subjectsFilter?: string; deletedDetails?: boolean } = {}): StreamInfo {
     const info: StreamInfo = {
       config: this.config,
       created: formatUnixNanos(this.created),
