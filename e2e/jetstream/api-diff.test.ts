@@ -375,8 +375,8 @@ describe("JetStream API differential (reference nats-server vs natsts)", () => {
         expect(r.transcript, `${c.name}: the reference transcript has ${JSON.stringify(unwanted)} — the case does not test what it says`).not.toContain(unwanted);
       }
       expect(r.schemaProblems, "reference responses that violate their JSON schema").toEqual([]);
-      expect(m.transcript, `${c.name}: natsts differs from the reference (expected = reference)\n--- natsts stderr (tail) ---\n${stderrTail(mine.server, 15)}`).toBe(r.transcript);
-      expect(m.schemaProblems, "natsts responses that violate their JSON schema").toEqual([]);
+      expect.soft(m.transcript, `${c.name}: natsts differs from the reference (expected = reference)\n--- natsts stderr (tail) ---\n${stderrTail(mine.server, 15)}`).toBe(r.transcript);
+      expect.soft(m.schemaProblems, "natsts responses that violate their JSON schema").toEqual([]);
     });
   }
 });
