@@ -2,18 +2,20 @@
 // subject), info, names, list, delete, pause, and pull requests (MSG.NEXT).
 
 import { Consumer } from "../consumer/consumer.js";
-import { checkConsumerConfig } from "../consumer/config.js";
-import { Status } from "../consumer/waiting.js";
+import { checkConsumerConfig, consumerConfigWithVersionMetadata } from "../consumer/config.js";
+import { buildHeaders } from "../headers.js";
 import type { JetStream } from "../jetstream.js";
 import type { Stream } from "../stream/stream.js";
 import { JSErr } from "./errors.js";
 import { formatUnixNanos, parseRFC3339 } from "./json.js";
-import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute, jsonBody } from "./router.js";
-import { streamOf } from "./stream-api.js";
+import { CONSUMERS_REQUEST, decodeRequest, PAUSE_REQUEST } from "./requests.js";
+import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
+import { storedConfig, streamOf } from "./stream-api.js";
 import type { ConsumerPauseRequest, PagedRequest } from "./types.js";
 
 const NAMES_LIMIT = 1024;
 const LIST_LIMIT = 256;
+const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 function consumerOf(js: JetStream, stream: Stream, name: string): Consumer {
   const c = stream.consumers.get(name);
@@ -64,18 +66,22 @@ function info(js: JetStream, req: ApiRequest): ApiBody {
 
 function names(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  const body = jsonBody<PagedRequest>(req.data);
+  const body = decodeRequest<PagedRequest>(CONSUMERS_REQUEST, req.data);
   const all = sorted(js, stream);
-  const offset = Math.max(0, body.offset ?? 0);
+  const offset = Math.min(all.length, Math.max(0, body.offset ?? 0));
   return { total: all.length, offset, limit: NAMES_LIMIT, consumers: all.slice(offset, offset + NAMES_LIMIT).map((c) => c.name) };
 }
 
 function list(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  const body = jsonBody<PagedRequest>(req.data);
+  const body = decodeRequest<PagedRequest>(CONSUMERS_REQUEST, req.data);
   const all = sorted(js, stream);
-  const offset = Math.max(0, body.offset ?? 0);
-  return { total: all.length, offset, limit: LIST_LIMIT, consumers: all.slice(offset, offset + LIST_LIMIT).map((c) => c.info()) };
+  const offset = Math.min(all.length, Math.max(0, body.offset ?? 0));
+  const consumers = all.slice(offset, offset + LIST_LIMIT).map((c) => {
+    const i = c.info();
+    return { ...i, config: storedConfig(i.config) };
+  });
+  return { total: all.length, offset, limit: LIST_LIMIT, consumers };
 }
 
 async function del(js: JetStream, req: ApiRequest): Promise<ApiBody> {
@@ -88,16 +94,16 @@ async function del(js: JetStream, req: ApiRequest): Promise<ApiBody> {
 function pause(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
   const c = consumerOf(js, stream, req.tokens[3]);
-  const body = jsonBody<ConsumerPauseRequest>(req.data);
-  const until = body.pause_until !== undefined && body.pause_until !== "" ? Number(parseRFC3339(body.pause_until).unixNanos / 1_000_000n) : 0;
-  c.pause(until);
-  const cfg = { ...c.config };
-  if (until > Date.now() && body.pause_until !== undefined) cfg.pause_until = body.pause_until;
-  else delete cfg.pause_until;
-  js.updateConsumer(stream, c, cfg);
+  const body = decodeRequest<ConsumerPauseRequest>(PAUSE_REQUEST, req.data);
+  const text = body.pause_until ?? "";
+  const until = text !== "" ? Number(parseRFC3339(text).unixNanos / 1_000_000n) : 0;
   const paused = until > Date.now();
-  const out: ApiBody = { paused, pause_until: formatUnixNanos(BigInt(paused ? until : 0) * 1_000_000n) };
-  if (!paused) out.pause_until = "0001-01-01T00:00:00Z";
+  c.pause(paused ? until : 0);
+  const cfg = { ...c.config };
+  if (paused) cfg.pause_until = text;
+  else delete cfg.pause_until;
+  js.updateConsumer(stream, c, consumerConfigWithVersionMetadata(cfg));
+  const out: ApiBody = { paused, pause_until: text !== "" ? text : ZERO_TIME };
   if (paused) out.pause_remaining = (until - Date.now()) * 1e6;
   js.advisory(`CONSUMER.PAUSE.${stream.name}.${c.name}`, {
     type: "io.nats.jetstream.advisory.v1.consumer_pause",
@@ -115,21 +121,24 @@ function next(js: JetStream, req: ApiRequest): null {
   const stream = js.streams.get(req.tokens[3]);
   const c = stream?.consumers.get(req.tokens[4]);
   if (!(c instanceof Consumer)) {
-    js.ic.publish(reply, null, Status.consumerDeleted(), Buffer.alloc(0));
+    // nats-server has no subscription for a consumer that does not exist: the requester sees no responders
+    js.ic.publish(reply, null, buildHeaders([["Nats-Subject", req.subject]], "503"), Buffer.alloc(0));
     return null;
   }
   c.addPullRequest(reply, req.data);
   return null;
 }
 
+const PAGED_ZERO = { total: 0, offset: 0, limit: 0 };
+
 export const CONSUMER_ROUTES: ApiRoute[] = [
   { pattern: ["CONSUMER", "DURABLE", "CREATE", "*", "*"], type: "consumer_create_response", handler: (js, r) => create(js, r, true) },
   { pattern: ["CONSUMER", "CREATE", "*"], type: "consumer_create_response", handler: (js, r) => create(js, r, false) },
   { pattern: ["CONSUMER", "CREATE", "*", ">"], type: "consumer_create_response", handler: (js, r) => create(js, r, false) },
   { pattern: ["CONSUMER", "INFO", "*", "*"], type: "consumer_info_response", handler: info },
-  { pattern: ["CONSUMER", "NAMES", "*"], type: "consumer_names_response", handler: names },
-  { pattern: ["CONSUMER", "LIST", "*"], type: "consumer_list_response", handler: list },
+  { pattern: ["CONSUMER", "NAMES", "*"], type: "consumer_names_response", handler: names, errorFields: { ...PAGED_ZERO, consumers: [] } },
+  { pattern: ["CONSUMER", "LIST", "*"], type: "consumer_list_response", handler: list, errorFields: { ...PAGED_ZERO, consumers: [] } },
   { pattern: ["CONSUMER", "DELETE", "*", "*"], type: "consumer_delete_response", handler: del },
-  { pattern: ["CONSUMER", "PAUSE", "*", "*"], type: "consumer_pause_response", handler: pause },
-  { pattern: ["CONSUMER", "MSG", "NEXT", "*", "*"], type: "", handler: next },
+  { pattern: ["CONSUMER", "PAUSE", "*", "*"], type: "consumer_pause_response", handler: pause, errorFields: { paused: false, pause_until: ZERO_TIME } },
+  { pattern: ["CONSUMER", "MSG", "NEXT", "*", "*"], type: "", handler: next, uncounted: true },
 ];

@@ -25,6 +25,8 @@ export interface GoStruct {
   /** the Go type name, e.g. "server.StreamSource" */
   readonly name: string;
   readonly fields: readonly GoField[];
+  /** unknown keys are ignored (plain json.Unmarshal) instead of rejected (DisallowUnknownFields) */
+  readonly lenient?: boolean;
 }
 
 export interface GoField {
@@ -197,7 +199,7 @@ class Decoder {
     for (const [key, value] of node.entries) {
       const field = t.fields.find((f) => f.json === key) ?? t.fields.find((f) => fold(f.json) === fold(key));
       if (field === undefined) {
-        this.save(`json: unknown field ${goQuote(key)}`);
+        if (t.lenient !== true) this.save(`json: unknown field ${goQuote(key)}`);
         continue;
       }
       const savedStruct = this.structName;

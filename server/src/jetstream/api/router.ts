@@ -29,10 +29,18 @@ export interface ApiRoute {
   /** response type suffix, e.g. "stream_create_response" */
   readonly type: string;
   readonly handler: ApiHandler;
+  /** zero-valued fields nats-server's response struct still carries next to an error */
+  readonly errorFields?: ApiBody;
+  /** not an API call in nats-server's statistics (pull requests go straight to the consumer) */
+  readonly uncounted?: boolean;
 }
 
 export class ApiFailure extends Error {
-  constructor(readonly apiError: ApiError) {
+  /** `counted`: whether nats-server counts this failure in its API error statistics */
+  constructor(
+    readonly apiError: ApiError,
+    readonly counted = true,
+  ) {
     super(apiError.description);
   }
 }
@@ -72,20 +80,19 @@ export class ApiRouter {
       headers: m.headers !== null ? Buffer.from(m.headers) : null,
       data: Buffer.from(m.data),
     };
-    this.js.apiTotal++;
     const route = this.routes.find((r) => matches(r.pattern, req.tokens));
-    if (route === undefined) {
-      this.js.apiErrors++;
-      this.respond(req, "", { error: JSErr.JSBadRequestErr() });
-      return;
-    }
+    // nats-server serves no other subjects under $JS.API: such requests get no answer
+    if (route === undefined) return;
     let result: Promise<ApiBody | null> | ApiBody | null;
     try {
       result = route.handler(this.js, req);
     } catch (err) {
+      this.js.apiTotal++;
       this.fail(req, route, err);
       return;
     }
+    // counted after the handler ran: an INFO reports the requests before it, as nats-server's does
+    if (route.uncounted !== true) this.js.apiTotal++;
     if (result instanceof Promise) {
       result.then(
         (body) => {
@@ -99,13 +106,13 @@ export class ApiRouter {
   }
 
   private fail(req: ApiRequest, route: ApiRoute, err: unknown): void {
-    this.js.apiErrors++;
+    if (!(err instanceof ApiFailure) || err.counted) this.js.apiErrors++;
     if (err instanceof ApiFailure) {
-      this.respond(req, route.type, { error: err.apiError });
+      this.respond(req, route.type, { error: err.apiError, ...route.errorFields });
       return;
     }
     if (isApiError(err)) {
-      this.respond(req, route.type, { error: err });
+      this.respond(req, route.type, { error: err, ...route.errorFields });
       return;
     }
     this.js.logger.error(`JetStream API ${req.subject} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -129,14 +136,3 @@ export class ApiRouter {
   }
 }
 
-/** Parses a request body as JSON (empty = {}); a syntax error becomes nats-server's 10025. */
-export function jsonBody<T extends object>(data: Buffer): T {
-  if (data.length === 0) return {} as T;
-  try {
-    const v: unknown = JSON.parse(data.toString("utf8"));
-    if (typeof v !== "object" || v === null) return {} as T;
-    return v as T;
-  } catch (err) {
-    throw new ApiFailure(JSErr.JSInvalidJSONErr({ err: (err as Error).message }));
-  }
-}

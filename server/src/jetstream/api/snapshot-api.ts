@@ -12,7 +12,8 @@ import type { Stream } from "../stream/stream.js";
 import { buildHeaders } from "../headers.js";
 import { frame, unframe } from "./snappy-frame.js";
 import { JSErr } from "./errors.js";
-import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute, jsonBody } from "./router.js";
+import { decodeLoose } from "./requests.js";
+import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
 import { streamOf } from "./stream-api.js";
 import type { ConsumerConfig, StreamConfig } from "./types.js";
 
@@ -100,7 +101,7 @@ export function decodeSnapshot(data: Buffer): DecodedSnapshot {
 
 function snapshot(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  const body = jsonBody<SnapshotRequest>(req.data);
+  const body = decodeLoose<SnapshotRequest>(req.data);
   const deliver = body.deliver_subject ?? "";
   if (deliver === "" || deliver.includes("*") || deliver.includes(">")) throw new ApiFailure(JSErr.JSSnapshotDeliverSubjectInvalidErr());
   if (stream.config.storage === "memory") throw new ApiFailure(JSErr.JSStreamSnapshotErrF({ err: "memory streams can not be snapshotted" }));
@@ -164,7 +165,7 @@ interface RestoreRequest {
 
 function restore(js: JetStream, req: ApiRequest): ApiBody {
   const name = req.tokens[2];
-  const body = jsonBody<RestoreRequest>(req.data);
+  const body = decodeLoose<RestoreRequest>(req.data);
   if (js.streams.has(name)) throw new ApiFailure(JSErr.JSStreamNameExistRestoreFailedErr());
   const checked = checkStreamConfig(JSON.stringify(body.config ?? {}), {
     action: "create",

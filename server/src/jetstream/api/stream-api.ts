@@ -7,11 +7,13 @@ import type { Stream } from "../stream/stream.js";
 import { StoreCorruptError } from "../store/types.js";
 import { JSErr } from "./errors.js";
 import { formatUnixNanos } from "./json.js";
-import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute, jsonBody } from "./router.js";
-import type { StreamInfoRequest, StreamMsgDeleteRequest, StreamMsgGetRequest, StreamNamesRequest, StreamPurgeRequest } from "./types.js";
+import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
+import { decodeRequest, MSG_DELETE_REQUEST, MSG_GET_REQUEST, NAMES_REQUEST, PURGE_REQUEST, STREAM_INFO_REQUEST } from "./requests.js";
+import type { StreamMsgDeleteRequest, StreamMsgGetRequest } from "./types.js";
 import { API_LEVEL } from "../../version.js";
 
 const NAMES_LIMIT = 1024;
+const SUBJECTS_LIMIT = 100_000;
 const LIST_LIMIT = 256;
 
 export function streamOf(js: JetStream, name: string): Stream {
@@ -45,6 +47,16 @@ function accountInfo(js: JetStream): ApiBody {
   return body;
 }
 
+/** StreamInfo as the info/create/update responses carry it: with the cluster leader. */
+export function streamInfoBody(js: JetStream, stream: Stream, opts: { subjectsFilter?: string; deletedDetails?: boolean } = {}): ApiBody {
+  const info = stream.info(opts);
+  const body: ApiBody = { config: info.config, created: info.created, state: info.state, cluster: { leader: js.serverName } };
+  if (info.mirror !== undefined) body.mirror = info.mirror;
+  if (info.sources !== undefined) body.sources = info.sources;
+  body.ts = info.ts;
+  return body;
+}
+
 async function streamCreate(js: JetStream, req: ApiRequest): Promise<ApiBody> {
   const name = req.tokens[2];
   const existing = js.streams.get(name);
@@ -56,14 +68,14 @@ async function streamCreate(js: JetStream, req: ApiRequest): Promise<ApiBody> {
   });
   if ("error" in result) throw new ApiFailure(result.error);
   if (existing !== undefined) {
-    if (result.unchanged === true) return { ...existing.info(), did_create: false };
+    if (result.unchanged === true) return { ...streamInfoBody(js, existing), did_create: false };
     throw new ApiFailure(JSErr.JSStreamNameExistErr());
   }
   if (!js.canReserve(result.config.storage, result.config.max_bytes)) {
     throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
   }
   const stream = await js.createStream(result.config);
-  return { ...stream.info(), did_create: true };
+  return { ...streamInfoBody(js, stream), did_create: true };
 }
 
 function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
@@ -81,18 +93,17 @@ function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
     throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
   }
   js.updateStream(existing, result.config);
-  return { ...existing.info() };
+  return streamInfoBody(js, existing);
 }
 
 function streamInfo(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  const body = jsonBody<StreamInfoRequest>(req.data);
-  const info: ApiBody = { ...stream.info({ subjectsFilter: body.subjects_filter, deletedDetails: body.deleted_details === true }) };
-  if (body.subjects_filter !== undefined && body.subjects_filter !== "") {
-    const n = Object.keys((info.state as { subjects?: object }).subjects ?? {}).length;
-    Object.assign(info, { total: n, offset: 0, limit: 100_000 });
-  }
-  return info;
+  const body = decodeRequest<{ subjects_filter?: string; deleted_details?: boolean }>(STREAM_INFO_REQUEST, req.data);
+  const filter = body.subjects_filter ?? "";
+  const info = streamInfoBody(js, stream, { subjectsFilter: filter, deletedDetails: body.deleted_details === true });
+  const matched = Object.keys((info.state as { subjects?: object }).subjects ?? {}).length;
+  const paged = filter !== "" && matched > 0 ? { total: matched, offset: 0, limit: SUBJECTS_LIMIT } : { total: 0, offset: 0, limit: 0 };
+  return { ...paged, ...info };
 }
 
 function matchingStreams(js: JetStream, filter: string | undefined): Stream[] {
@@ -101,20 +112,37 @@ function matchingStreams(js: JetStream, filter: string | undefined): Stream[] {
   return all.filter((s) => (s.config.subjects ?? []).some((subj) => subjectsCollide(subj, filter)));
 }
 
+function page(total: number, offset: number | undefined): number {
+  return Math.min(total, Math.max(0, offset ?? 0));
+}
+
 function streamNames(js: JetStream, req: ApiRequest): ApiBody {
-  const body = jsonBody<StreamNamesRequest>(req.data);
+  const body = decodeRequest<{ offset?: number; subject?: string }>(NAMES_REQUEST, req.data);
   const all = matchingStreams(js, body.subject);
-  const offset = Math.max(0, body.offset ?? 0);
-  const page = all.slice(offset, offset + NAMES_LIMIT).map((s) => s.name);
-  return { total: all.length, offset, limit: NAMES_LIMIT, streams: page.length > 0 ? page : null };
+  const offset = page(all.length, body.offset);
+  const names = all.slice(offset, offset + NAMES_LIMIT).map((s) => s.name);
+  return { total: all.length, offset, limit: NAMES_LIMIT, streams: names.length > 0 ? names : null };
 }
 
 function streamList(js: JetStream, req: ApiRequest): ApiBody {
-  const body = jsonBody<StreamNamesRequest>(req.data);
+  const body = decodeRequest<{ offset?: number; subject?: string }>(NAMES_REQUEST, req.data);
   const all = matchingStreams(js, body.subject);
-  const offset = Math.max(0, body.offset ?? 0);
-  const page = all.slice(offset, offset + LIST_LIMIT).map((s) => s.info());
-  return { total: all.length, offset, limit: LIST_LIMIT, streams: page, missing: undefined };
+  const offset = page(all.length, body.offset);
+  // list entries carry the stored config (without the server's version metadata) and no cluster
+  const streams = all.slice(offset, offset + LIST_LIMIT).map((s) => {
+    const i = s.info();
+    return { ...i, config: storedConfig(i.config) };
+  });
+  return { total: all.length, offset, limit: LIST_LIMIT, streams };
+}
+
+/** The config as stored: of the server's metadata keys only the required API level. */
+export function storedConfig<C extends { metadata?: Record<string, string> }>(config: C): C {
+  const md = config.metadata;
+  if (md === undefined) return config;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(md)) if (k !== "_nats.ver" && k !== "_nats.level") out[k] = v;
+  return { ...config, metadata: out };
 }
 
 async function streamDelete(js: JetStream, req: ApiRequest): Promise<ApiBody> {
@@ -125,15 +153,16 @@ async function streamDelete(js: JetStream, req: ApiRequest): Promise<ApiBody> {
 
 function streamPurge(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
+  const body = decodeRequest<{ filter?: string; seq?: number; keep?: number }>(PURGE_REQUEST, req.data);
   if (stream.config.sealed) throw new ApiFailure(JSErr.JSStreamSealedErr());
   if (stream.config.deny_purge) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "stream purge not permitted" }));
-  const body = jsonBody<StreamPurgeRequest>(req.data);
-  if (body.seq !== undefined && body.keep !== undefined) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "sequence and keep can not both be set" }));
-  if (body.filter !== undefined && body.filter !== "" && !isValidSubject(body.filter)) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "invalid subject" }));
+  if ((body.seq ?? 0) > 0 && (body.keep ?? 0) > 0) throw new ApiFailure(JSErr.JSBadRequestErr());
+  const filter = body.filter ?? "";
+  if (filter !== "" && !isValidSubject(filter)) throw new ApiFailure(JSErr.JSStreamPurgeFailedF({ err: "invalid subject" }));
   const purged = stream.purge({
-    filter: body.filter !== undefined && body.filter !== "" ? body.filter : undefined,
-    seq: body.seq !== undefined && body.seq > 0 ? body.seq : undefined,
-    keep: body.keep !== undefined && body.keep > 0 ? body.keep : undefined,
+    filter: filter !== "" ? filter : undefined,
+    seq: (body.seq ?? 0) > 0 ? body.seq : undefined,
+    keep: (body.keep ?? 0) > 0 ? body.keep : undefined,
   });
   return { success: true, purged };
 }
@@ -157,7 +186,7 @@ export function lookupMsg(stream: Stream, body: StreamMsgGetRequest): { subject:
 
 function msgGet(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[3]);
-  const body = jsonBody<StreamMsgGetRequest>(req.data);
+  const body = decodeRequest<StreamMsgGetRequest>(MSG_GET_REQUEST, req.data);
   const hasSeq = body.seq !== undefined && body.seq > 0;
   const hasLast = body.last_by_subj !== undefined && body.last_by_subj !== "";
   const hasNext = body.next_by_subj !== undefined && body.next_by_subj !== "";
@@ -180,24 +209,30 @@ function msgGet(js: JetStream, req: ApiRequest): ApiBody {
 
 function msgDelete(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[3]);
+  const body = decodeRequest<StreamMsgDeleteRequest>(MSG_DELETE_REQUEST, req.data);
+  if (req.data.length === 0) throw new ApiFailure(JSErr.JSBadRequestErr());
   if (stream.config.sealed) throw new ApiFailure(JSErr.JSStreamSealedErr());
   if (stream.config.deny_delete) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "message delete not permitted" }));
-  const body = jsonBody<StreamMsgDeleteRequest>(req.data);
-  if (typeof body.seq !== "number" || body.seq <= 0) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "sequence required" }));
-  const ok = stream.removeMsg(body.seq, body.no_erase !== true);
-  if (!ok) throw new ApiFailure(JSErr.JSSequenceNotFoundErrF({ seq: body.seq }));
+  const seq = body.seq ?? 0;
+  const st = stream.store.state();
+  // failures of the removal itself are answered but, as in nats-server, not counted as API errors
+  if (seq > st.lastSeq) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "stream store EOF" }), false);
+  if (seq === 0) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "no message found" }), false);
+  if (!stream.removeMsg(seq, body.no_erase !== true)) throw new ApiFailure(JSErr.JSSequenceNotFoundErrF({ seq }), false);
   return { success: true };
 }
+
+const PAGED_ZERO = { total: 0, offset: 0, limit: 0 };
 
 export const STREAM_ROUTES: ApiRoute[] = [
   { pattern: ["INFO"], type: "account_info_response", handler: (js) => accountInfo(js) },
   { pattern: ["STREAM", "CREATE", "*"], type: "stream_create_response", handler: streamCreate },
   { pattern: ["STREAM", "UPDATE", "*"], type: "stream_update_response", handler: streamUpdate },
-  { pattern: ["STREAM", "INFO", "*"], type: "stream_info_response", handler: streamInfo },
-  { pattern: ["STREAM", "NAMES"], type: "stream_names_response", handler: streamNames },
-  { pattern: ["STREAM", "LIST"], type: "stream_list_response", handler: streamList },
+  { pattern: ["STREAM", "INFO", "*"], type: "stream_info_response", handler: streamInfo, errorFields: PAGED_ZERO },
+  { pattern: ["STREAM", "NAMES"], type: "stream_names_response", handler: streamNames, errorFields: { ...PAGED_ZERO, streams: null } },
+  { pattern: ["STREAM", "LIST"], type: "stream_list_response", handler: streamList, errorFields: { ...PAGED_ZERO, streams: [] } },
   { pattern: ["STREAM", "DELETE", "*"], type: "stream_delete_response", handler: streamDelete },
-  { pattern: ["STREAM", "PURGE", "*"], type: "stream_purge_response", handler: streamPurge },
+  { pattern: ["STREAM", "PURGE", "*"], type: "stream_purge_response", handler: streamPurge, errorFields: { purged: 0 } },
   { pattern: ["STREAM", "MSG", "GET", "*"], type: "stream_msg_get_response", handler: msgGet },
   { pattern: ["STREAM", "MSG", "DELETE", "*"], type: "stream_msg_delete_response", handler: msgDelete },
 ];

@@ -5,7 +5,8 @@
 import type { Subscription } from "../../client/subscription.js";
 import type { InternalClient, InternalMsg } from "../../internal/client.js";
 import { subjectMatches } from "../../sublist/subject.js";
-import { formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
+import { formatGoDuration, formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
+import { pullRequestJSONError } from "../api/requests.js";
 import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
 import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
@@ -167,9 +168,9 @@ export class Consumer implements StreamConsumer {
         break;
       }
     }
-    this.ackFloor = { stream: this.sseq - 1, consumer: 0 };
-    if (this.lpsQueue.length > 0) this.ackFloor.stream = this.lpsQueue[0] - 1;
-    this.deliveredSseq = this.ackFloor.stream;
+    // nothing delivered yet: the ack floor starts at zero, the delivered cursor just before the start
+    this.ackFloor = { stream: 0, consumer: 0 };
+    this.deliveredSseq = this.lpsQueue.length > 0 ? this.lpsQueue[0] - 1 : this.sseq - 1;
   }
 
   // ---- StreamConsumer ----
@@ -320,7 +321,7 @@ export class Consumer implements StreamConsumer {
         // put it back for the next request
         if (next.redelivery) this.rdq.unshift(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
-        this.finishRequest(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, 0));
+        this.finishRequest(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
       const wait = this.pacing(next.msg, size);
@@ -527,15 +528,15 @@ export class Consumer implements StreamConsumer {
         if (m.reply !== null && !this.isPush) this.addPullRequest(m.reply, ack.request);
         break;
     }
+    const reply = ack.kind !== "next" ? m.reply : null;
     if (changed) {
+      // an ack that asked for a reply is answered once the new progress is durable
       const saved = this.persist();
-      if (m.reply !== null && ack.kind !== "next") {
-        const reply = m.reply;
-        void saved.then(() => this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
-      }
+      // no confirmation for an ack that is not durable (persist() logged why)
+      if (reply !== null) void saved.then((ok) => ok && this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
       this.kick();
-    } else if (m.reply !== null && ack.kind === "ack") {
-      this.host.ic.publish(m.reply, null, null, Buffer.alloc(0));
+    } else if (reply !== null) {
+      this.host.ic.publish(reply, null, null, Buffer.alloc(0));
     }
   }
 
@@ -575,7 +576,8 @@ export class Consumer implements StreamConsumer {
     this.ackFloor = { stream: minSeq - 1, consumer: minD - 1 };
   }
 
-  private persist(): Promise<void> {
+  /** Saves progress; resolves true once durable, false (logged) if the store failed. */
+  private persist(): Promise<boolean> {
     const pending = new Map<number, { consumerSeq: number; ts: bigint }>();
     for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.dseq, ts: p.ts });
     return this.store
@@ -585,10 +587,13 @@ export class Consumer implements StreamConsumer {
         pending,
         redelivered: new Map(this.redelivered),
       })
-      .catch((err: unknown) => {
-        this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
-        throw err;
-      });
+      .then(
+        () => true,
+        (err: unknown) => {
+          this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
+          return false;
+        },
+      );
   }
 
   // ---- pull ----
@@ -599,12 +604,17 @@ export class Consumer implements StreamConsumer {
       this.host.ic.publish(reply, null, Status.consumerIsPush(), Buffer.alloc(0));
       return;
     }
-    const parsed = parsePullRequest(body);
+    const jsonErr = body.length > 0 && body[0] === 0x7b ? pullRequestJSONError(body) : null;
+    const parsed = jsonErr !== null ? { error: jsonErr } : parsePullRequest(body);
     if ("error" in parsed) {
       this.host.ic.publish(reply, null, Status.badRequest(parsed.error), Buffer.alloc(0));
       return;
     }
     const cfg = this.config;
+    if ((cfg.max_expires ?? 0) > 0 && parsed.expiresNs > BigInt(cfg.max_expires ?? 0)) {
+      this.host.ic.publish(reply, null, Status.exceededMaxExpires(formatGoDuration(cfg.max_expires ?? 0)), Buffer.alloc(0));
+      return;
+    }
     if ((cfg.max_batch ?? 0) > 0 && parsed.batch > (cfg.max_batch ?? 0)) {
       this.host.ic.publish(reply, null, Status.exceededMaxBatch(cfg.max_batch ?? 0), Buffer.alloc(0));
       return;
@@ -622,7 +632,7 @@ export class Consumer implements StreamConsumer {
     const w = newWaiting(reply, parsed, Date.now());
     if (w.heartbeatMs > 0) {
       w.hbTimer = setInterval(() => {
-        if (Date.now() - w.lastSent >= w.heartbeatMs) {
+        if (Date.now() - w.lastSent >= w.heartbeatMs - 5) {
           w.lastSent = Date.now();
           this.host.ic.publish(w.reply, null, Status.heartbeat(this.dseq, this.deliveredSseq), Buffer.alloc(0));
         }
@@ -641,7 +651,7 @@ export class Consumer implements StreamConsumer {
     while (this.waiting.length > 0) {
       const w = this.waiting[0];
       if (w.expiresAt > 0 && now >= w.expiresAt) {
-        this.finishRequest(w, Status.requestTimeout(w.batchLeft, 0));
+        this.finishRequest(w, Status.requestTimeout(w.batchLeft, pendingBytes(w)));
         continue;
       }
       if (!this.host.ic.hasInterest(w.reply)) {
@@ -655,7 +665,7 @@ export class Consumer implements StreamConsumer {
 
   private expireRequests(now: number): void {
     for (const w of [...this.waiting]) {
-      if (w.expiresAt > 0 && now >= w.expiresAt) this.finishRequest(w, Status.requestTimeout(w.batchLeft, 0));
+      if (w.expiresAt > 0 && now >= w.expiresAt) this.finishRequest(w, Status.requestTimeout(w.batchLeft, pendingBytes(w)));
       else if (w.noWait) this.finishRequest(w, Status.noMessages());
     }
   }
@@ -765,13 +775,13 @@ export class Consumer implements StreamConsumer {
       num_redelivered: this.redelivered.size,
       num_waiting: this.waiting.length,
       num_pending: this.numPending,
-      ts: formatUnixNanos(ts),
-    };
-    if (this.isPush) info.push_bound = this.host.ic.hasInterest(this.config.deliver_subject as string) ? true : undefined;
+    } as ConsumerInfo;
+    if (this.isPush && this.host.ic.hasInterest(this.config.deliver_subject as string)) info.push_bound = true;
     if (this.pausedUntil > Date.now()) {
       info.paused = true;
       info.pause_remaining = (this.pausedUntil - Date.now()) * 1e6;
     }
+    info.ts = formatUnixNanos(ts);
     return info;
   }
 
@@ -788,6 +798,11 @@ export class Consumer implements StreamConsumer {
     await this.stop(true);
     await this.store.destroy();
   }
+}
+
+/** What a request still had room for, as nats-server reports it in Nats-Pending-Bytes. */
+function pendingBytes(w: WaitingRequest): number {
+  return w.maxBytes > 0 ? Math.max(0, w.bytesLeft) : 0;
 }
 
 function filtersOf(cfg: ConsumerConfig): string[] {

@@ -94,7 +94,7 @@ function batchGet(stream: Stream, ic: InternalClient, reply: string, req: Stream
   for (let i = 0; i < found.length; i++) {
     const m = found[i];
     const pending = remaining + (found.length - 1 - i);
-    const prevSeq = i === 0 ? (req.seq ?? 0) : found[i - 1].seq;
+    const prevSeq = i === 0 ? 0 : found[i - 1].seq;
     send(ic, reply, stream.name, m, [
       ["Nats-Num-Pending", String(pending)],
       ["Nats-Last-Sequence", String(prevSeq)],
@@ -122,7 +122,7 @@ function multiLast(stream: Stream, ic: InternalClient, reply: string, req: Strea
     for (const s of store.subjects(f).keys()) subjects.add(s);
   }
   if (subjects.size > MAX_MULTI_SUBJECTS) return status(ic, reply, "413 Too Many Results");
-  const upTo = req.up_to_seq !== undefined && req.up_to_seq > 0 ? req.up_to_seq : Number.POSITIVE_INFINITY;
+  const upTo = req.up_to_seq !== undefined && req.up_to_seq > 0 ? req.up_to_seq : store.state().lastSeq;
   const msgs: StoredMsg[] = [];
   for (const s of subjects) {
     let m = store.lastBySubject(s);
@@ -147,6 +147,6 @@ function multiLast(stream: Stream, ic: InternalClient, reply: string, req: Strea
     ["Nats-Num-Pending", "0"],
     ["Nats-Last-Sequence", String(msgs[batch - 1].seq)],
   ];
-  if (Number.isFinite(upTo)) eob.push(["Nats-UpTo-Sequence", String(upTo)]);
+  eob.push(["Nats-UpTo-Sequence", String(upTo)]);
   ic.publish(reply, null, buildHeaders(eob, "204 EOB"), Buffer.alloc(0));
 }

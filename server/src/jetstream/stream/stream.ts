@@ -173,10 +173,9 @@ export class Stream implements StreamView {
     const data = Buffer.from(m.data);
     const prevOnSubject = this.config.republish !== undefined ? this.lastSeqOf(m.subject) : 0;
     const r = this.store.append(m.subject, hdr, data, decision.ttlNs !== null && decision.ttlNs > 0n ? { ttlNs: decision.ttlNs } : undefined);
-    if (decision.msgId !== null) {
-      this.dedupe.set(decision.msgId, { seq: r.seq, ts: r.ts });
-      this.lastMsgId = decision.msgId;
-    }
+    if (decision.msgId !== null) this.dedupe.set(decision.msgId, { seq: r.seq, ts: r.ts });
+    // like nats-server, the last msg id is that of the last stored message (none: empty)
+    this.lastMsgId = decision.msgId;
     if (decision.rollup === "all") this.store.purge({ seq: r.seq });
     else if (decision.rollup === "sub") this.store.purge({ filter: m.subject, keep: 1 });
     this.enforceLimits(m.subject);
