@@ -15,14 +15,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The msgs/sec figure of a `nats bench` summary for `role` ("publisher", "subscriber", ...). */
 export function parseRate(text, role) {
   const num = String.raw`([\d,]+(?:\.\d+)?) msgs/sec`;
-  const agg = new RegExp(`${role} aggregated stats: ${num}`).exec(text);
-  const one = new RegExp(`${role} stats: ${num}`).exec(text);
+  const who = role.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const agg = new RegExp(`${who} aggregated stats: ${num}`).exec(text);
+  const one = new RegExp(`${who} stats: ${num}`).exec(text);
   const m = agg ?? one;
   if (!m) return NaN;
   return Number(m[1].replace(/,/g, ""));
 }
 
-function tail(text, n = 3) {
+export function tail(text, n = 3) {
   return text.trim().split("\n").slice(-n).join(" | ");
 }
 

@@ -1,6 +1,18 @@
 // The servers under comparison: natsts (bin/natsts-server) and the reference nats-server, both
 // started on 127.0.0.1 with random client and monitoring ports discovered through a ports file.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, accessSync, constants } from "node:fs";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,16 +53,41 @@ export function natstsBin() {
   return launcher;
 }
 
+let snapshotBin = null;
 /**
- * A server flavour: how to launch it and what its ports file is called.
- * `label` is the column heading; two flavours may share a binary (reference-vs-reference mode).
+ * A private copy of the natsts build (bin/natsts-server + server/dist) for the whole run, so that a
+ * rebuild of server/ while the benchmark runs (other work in the same checkout) cannot change or
+ * break natsts between rounds. It lives under bench/ so that the server's packages still resolve
+ * from the repository's node_modules; removed at exit.
+ */
+export function natstsSnapshotBin() {
+  if (snapshotBin) return snapshotBin;
+  natstsBin();
+  const root = join(repoRoot, "bench", ".natsts-build", String(process.pid));
+  rmSync(root, { recursive: true, force: true });
+  onExit(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, "bin"), { recursive: true });
+  cpSync(join(repoRoot, "server", "dist"), join(root, "server", "dist"), { recursive: true });
+  copyFileSync(join(repoRoot, "bin", "natsts-server"), join(root, "bin", "natsts-server"));
+  snapshotBin = executable(join(root, "bin", "natsts-server"), "natsts launcher (run copy)", "");
+  return snapshotBin;
+}
+
+/**
+ * The server flavours: how to launch each and what its ports file is called. `label` is the column
+ * heading; flavours may share a binary (reference-vs-reference mode, the two nats-server JetStream
+ * settings). `jsSync` is the JetStream fsync setting used when a scenario runs with JetStream:
+ * "default" (the server's own default: fsync before ack with group commit for natsts, a 2 min
+ * sync_interval for nats-server) or "always" (`jetstream { sync_interval: always }`).
  */
 export function flavours({ refVsRef = false } = {}) {
-  const reference = { label: "nats-server", bin: natsServerBin(), portsPrefix: "nats-server_" };
+  const bin = natsServerBin();
+  const reference = { label: "nats-server", bin, portsPrefix: "nats-server_", jsSync: "default" };
+  const referenceAlways = { label: "nats-server always", bin, portsPrefix: "nats-server_", jsSync: "always" };
   const subject = refVsRef
-    ? { label: "nats-server#2", bin: natsServerBin(), portsPrefix: "nats-server_" }
-    : { label: "natsts", bin: natstsBin(), portsPrefix: "natsts-server_" };
-  return { subject, reference };
+    ? { label: "nats-server#2", bin, portsPrefix: "nats-server_", jsSync: "default" }
+    : { label: "natsts", bin: natstsSnapshotBin(), portsPrefix: "natsts-server_", jsSync: "default" };
+  return { subject, reference, referenceAlways };
 }
 
 const versionCache = new Map();
@@ -102,15 +139,45 @@ function scratch() {
 
 let serial = 0;
 
+let storeRootDir = null;
 /**
- * Starts a server of the given flavour and waits for its ports file.
- * Resolves to { label, pid, url, monitorUrl, proc, stop() }.
+ * Parent of the JetStream store directories: a fresh directory under $BENCH_STORE_DIR (default: the
+ * system temporary directory), removed at exit. Every server start gets its own empty store below it.
  */
-export async function startServer(flavour, { extraArgs = [], timeoutMs = 20_000 } = {}) {
-  const dir = join(scratch(), `srv-${++serial}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const args = ["-a", "127.0.0.1", "-p", "-1", "-m", "-1", "--ports_file_dir", dir, ...extraArgs];
+export function storeRoot() {
+  if (!storeRootDir) {
+    const parent = resolve(process.env.BENCH_STORE_DIR || tmpdir());
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(join(parent, "natsts-bench-store-"));
+    storeRootDir = dir;
+    onExit(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  return storeRootDir;
+}
+
+/** Filesystem holding `dir`: { device, type, mount } from `df -PT`, or null. */
+export async function filesystemOf(dir) {
+  try {
+    const r = await run("df", ["-PT", dir], { timeoutMs: 5000 });
+    const line = r.stdout.trim().split("\n")[1];
+    if (r.code !== 0 || !line) return null;
+    const cols = line.split(/\s+/);
+    return { device: cols[0], type: cols[1], mount: cols[cols.length - 1] };
+  } catch {
+    return null;
+  }
+}
+
+/** Server arguments for JetStream with the store in `storeDir` and the given fsync setting. */
+function jetstreamArgs(flavour, storeDir, jsSync, configDir) {
+  if (jsSync !== "always") return ["-js", "-sd", storeDir];
+  if (flavour.portsPrefix.startsWith("natsts")) throw new Error("natsts has no 'always' flavour in this harness");
+  const conf = join(configDir, "jetstream-always.conf");
+  writeFileSync(conf, `jetstream {\n  store_dir: ${JSON.stringify(storeDir)}\n  sync_interval: always\n}\n`);
+  return ["-c", conf];
+}
+
+async function launch(flavour, args, dir, timeoutMs) {
   const proc = start(flavour.bin, args);
   const deadline = Date.now() + timeoutMs;
   let ports;
@@ -137,24 +204,64 @@ export async function startServer(flavour, { extraArgs = [], timeoutMs = 20_000 
       ? `exited (${proc.child.exitCode ?? proc.child.signalCode}) without writing a ports file`
       : `did not write a ports file within ${timeoutMs} ms`;
     throw new Error(
-      `${flavour.label} (${flavour.bin} ${args.join(" ")}) ${why}` +
-        (tail ? `; its last output:\n  ${tail}` : ""),
+      `${flavour.label} (${flavour.bin} ${args.join(" ")}) ${why}` + (tail ? `; its last output:\n  ${tail}` : ""),
     );
   }
-  const url = ports.nats[0];
-  const monitorUrl = ports.monitoring?.[0];
   if (!Number.isInteger(pid) || pid <= 0) pid = proc.pid;
-  return {
+  return { proc, pid, url: ports.nats[0], monitorUrl: ports.monitoring?.[0] };
+}
+
+/**
+ * Starts a server of the given flavour and waits for its ports file. With `jetstream: true` the
+ * server runs JetStream (setting `flavour.jsSync`) on a new, empty store directory that is removed
+ * when the server is stopped. Resolves to a handle
+ * { label, flavour, pid, url, monitorUrl, proc, storeDir, jsSync, alive(), stop(), restart(), logTail() };
+ * `restart({ jsSync })` stops the server and starts it again on the same store (the handle's url,
+ * pid and proc change), e.g. to fill a stream under another fsync setting.
+ */
+export async function startServer(flavour, { extraArgs = [], jetstream = false, timeoutMs = 20_000 } = {}) {
+  const dir = join(scratch(), `srv-${++serial}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const storeDir = jetstream ? join(storeRoot(), `store-${serial}`) : null;
+  if (storeDir) {
+    rmSync(storeDir, { recursive: true, force: true });
+    mkdirSync(storeDir, { recursive: true });
+  }
+  const argsFor = (jsSync) => [
+    "-a", "127.0.0.1", "-p", "-1", "-m", "-1", "--ports_file_dir", dir,
+    ...(storeDir ? jetstreamArgs(flavour, storeDir, jsSync, dir) : []),
+    ...extraArgs,
+  ];
+  const clearPorts = () => {
+    for (const f of readdirSync(dir)) if (f.endsWith(".ports")) rmSync(join(dir, f), { force: true });
+  };
+  const handle = {
     label: flavour.label,
     flavour,
-    pid,
-    url,
-    monitorUrl,
-    proc,
-    alive: () => proc.child.exitCode === null && proc.child.signalCode === null,
-    stop: () => stop(proc, "SIGTERM", 3000),
-    logTail: (n = 5) => (proc.out.stderr + proc.out.stdout).trim().split("\n").slice(-n).join("\n"),
+    storeDir,
+    jsSync: jetstream ? flavour.jsSync : null,
+    alive: () => handle.proc.child.exitCode === null && handle.proc.child.signalCode === null,
+    async stop() {
+      const result = await stop(handle.proc, "SIGTERM", 5000);
+      if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+      return result;
+    },
+    async restart({ jsSync = handle.jsSync } = {}) {
+      await stop(handle.proc, "SIGTERM", 10_000);
+      clearPorts();
+      Object.assign(handle, await launch(flavour, argsFor(jsSync), dir, timeoutMs), { jsSync });
+      return handle;
+    },
+    logTail: (n = 5) => (handle.proc.out.stderr + handle.proc.out.stdout).trim().split("\n").slice(-n).join("\n"),
   };
+  try {
+    Object.assign(handle, await launch(flavour, argsFor(handle.jsSync), dir, timeoutMs));
+  } catch (err) {
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+    throw err;
+  }
+  return handle;
 }
 
 /** VmRSS of a process in KB (from /proc/<pid>/status). */

@@ -8,7 +8,12 @@
 //   prepare(ctx, server) optional, once per server before the rounds (calibration, warm-up); returns state
 //   run(ctx, server, state)  one measurement
 //   describe(state, ctx) optional, words for the report (e.g. the message count chosen)
-// target: { op: ">=" | "<=", ratio, text } compares the ratio subject/reference of the medians.
+//   sides       "core" (default: natsts vs nats-server) or "jetstream" (natsts vs nats-server default
+//               vs nats-server with sync_interval always); each kind gets its own table
+//   jetstream   true: the servers run JetStream, each on a new, empty store directory
+//   pool        optional name: scenarios with the same pool (and flavour) share a server
+// target: { op: ">=" | "<=", ratio, text } compares the ratio subject/reference of the medians
+// (issue #2); targets: [{ vs: side key ("reference", "always"), op, ratio, text, issue }].
 import { benchPub, benchPubSub, benchQueue, requestLatency } from "../lib/natsbench.mjs";
 import { openIdle } from "../lib/idle.mjs";
 import { openFilesLimit, rssKb } from "../lib/servers.mjs";
@@ -26,11 +31,12 @@ const round = (n) => {
  * about ctx.targetSeconds: a calibration run (repeated once bigger when it was too short to be
  * meaningful) doubles as warm-up.
  */
-export function throughput({ id, title, label, target, calibration, min, max, measure }) {
+export function throughput({ id, title, label, target, targets, calibration, min, max, measure, sized, what, ...rest }) {
   return {
     id,
     title,
-    figures: [{ key: "rate", label, unit: "msgs/s", better: "higher", target }],
+    figures: [{ key: "rate", label, unit: "msgs/s", better: "higher", target, targets }],
+    ...rest,
     async prepare(ctx, server) {
       // measure() reports the duration of its measured window; counts scale linearly with it.
       let msgs = calibration;
@@ -40,13 +46,16 @@ export function throughput({ id, title, label, target, calibration, min, max, me
         r = await measure(ctx, server, msgs, ctx.timeoutFor(null));
       }
       const secondsPerMsg = r.seconds / msgs;
-      return { msgs: clamp(round(ctx.targetSeconds / secondsPerMsg), min, max), secondsPerMsg };
+      const state = { msgs: clamp(round(ctx.targetSeconds / secondsPerMsg), min, max), secondsPerMsg };
+      // Optional set-up once the count is known (e.g. filling a stream to read from); not measured.
+      if (sized) await sized(ctx, server, state.msgs);
+      return state;
     },
     async run(ctx, server, state) {
       const r = await measure(ctx, server, state.msgs, ctx.timeoutFor(state.msgs * state.secondsPerMsg));
       return { rate: r.rate };
     },
-    describe: (state) => `${state.msgs.toLocaleString("en-US")} msgs published per run`,
+    describe: (state) => `${state.msgs.toLocaleString("en-US")} msgs ${what ?? "published"} per run`,
   };
 }
 
