@@ -43,6 +43,11 @@ const mirrors: DiffCase[] = [
   sc("mirror external api wildcard", M({ external: { api: "x.>" } }), 10052),
   sc("mirror external empty", M({ external: {} }), undefined),
   sc("mirror of existing stream", M({ name: "O" }), "ok", [mkStream({ name: "O", subjects: ["o"] })]),
+  sc("mirror of a direct-get stream", M({ name: "O" }), "ok", [mkStream({ name: "O", subjects: ["o"], allow_direct: true })]),
+  sc("pedantic: mirror of a direct-get stream", M({ name: "O" }, { pedantic: true }), 10157, [mkStream({ name: "O", subjects: ["o"], allow_direct: true })]),
+  sc("pedantic: mirror direct of a direct-get stream", M({ name: "O" }, { pedantic: true, mirror_direct: true }), "ok", [mkStream({ name: "O", subjects: ["o"], allow_direct: true })]),
+  sc("mirror direct of a plain stream", M({ name: "O" }, { mirror_direct: true }), "ok", [mkStream({ name: "O", subjects: ["o"] })]),
+  sc("pedantic: mirror direct of a plain stream", M({ name: "O" }, { mirror_direct: true, pedantic: true }), 10157, [mkStream({ name: "O", subjects: ["o"] })]),
 ];
 
 const sources: DiffCase[] = [
@@ -105,6 +110,8 @@ const republish: DiffCase[] = [
   sc("republish cycle with wildcard", A({ subjects: ["a.*"], republish: { src: "a.*", dest: "a.x" } }), 10052),
   sc("republish src outside subjects", A({ subjects: ["a.*"], republish: { src: "b.*", dest: "x.$1" } }), undefined),
   sc("republish empty object", A({ republish: {} }), undefined),
+  sc("pedantic: republish without src", A({ republish: { dest: "rp.>" }, pedantic: true }), 10157),
+  sc("pedantic: republish empty object", A({ republish: {}, pedantic: true }), 10157),
   sc("republish default src bad dest", A({ republish: { dest: "x" } }), undefined),
 ];
 
@@ -129,6 +136,7 @@ const updates: DiffCase[] = [
   su("sealed again with denies", [...base, { subject: "STREAM.UPDATE.A", body: A({ subjects: ["a"], sealed: true }) }], A({ subjects: ["a"], sealed: true, deny_delete: true, deny_purge: true }), undefined),
   su("sealed again in full", [...base, { subject: "STREAM.UPDATE.A", body: A({ subjects: ["a"], sealed: true }) }], A({ subjects: ["a"], sealed: true, deny_delete: true, deny_purge: true, discard: "new", max_msgs: 5 }), undefined),
   su("seal with rollup", base, A({ subjects: ["a"], sealed: true, allow_rollup_hdrs: true }), undefined),
+  su("seal clears max_age", base, A({ subjects: ["a"], sealed: true, max_age: 3_600_000_000_000, max_msgs: 5 }), "ok"),
   su("empty body", base, "", 10052),
   su("path separator", base, A({ name: "A/B" }), undefined),
   su("other name", base, { name: "B" }, 10056),

@@ -168,7 +168,8 @@ const workQueuePullCheck: Check = (c, ctx) => {
 };
 
 const workQueueCheck: Check = (c, ctx) => {
-  if (ctx.stream.retention !== "workqueue") return undefined;
+  // direct consumers (nats-server's own, for sourcing) are exempt
+  if (ctx.stream.retention !== "workqueue" || c.direct === true) return undefined;
   if (c.ack_policy !== "explicit") return JSErr.JSConsumerWQRequiresExplicitAckErr();
   if (c.deliver_policy !== "all") return JSErr.JSConsumerWQConsumerNotDeliverAllErr();
   return undefined;
@@ -192,6 +193,7 @@ const deliveryCheck: Check = (c, ctx) => {
     if (hasWildcard(ds)) return JSErr.JSConsumerDeliverToWildcardsErr();
     for (const s of ctx.stream.subjects ?? []) if (subjectsOverlap(ds, s)) return JSErr.JSConsumerDeliverCycleErr();
     if (num(c.max_waiting) !== 0) return JSErr.JSConsumerPushMaxWaitingErr();
+    if (c.direct === true && str(c.durable_name) !== "") return JSErr.JSConsumerDirectRequiresEphemeralErr();
     return undefined;
   }
   if (num(c.rate_limit_bps) > 0) return JSErr.JSConsumerPullWithRateLimitErr();
@@ -245,8 +247,8 @@ const limitsCheck: Check = (c, ctx) => limitsError(c, ctx);
 const EARLY_CHECKS: readonly Check[] = [replicasCheck];
 /** nats-server's checks of a defaulted consumer config, in the order it applies them. */
 const CHECKS: readonly Check[] = [
-  nameCheck, replicaCountCheck, ackCheck, textCheck, workQueuePullCheck, deliveryCheck, filterCheck, pushEarlyCheck, policyCheck,
-  pushCheck, samplingCheck, priorityCheck, workQueueCheck, limitsCheck,
+  nameCheck, replicaCountCheck, ackCheck, textCheck, workQueuePullCheck, deliveryCheck, pushEarlyCheck, filterCheck, policyCheck,
+  samplingCheck, pushCheck, priorityCheck, workQueueCheck, limitsCheck,
 ];
 
 function firstError(checks: readonly Check[], c: Loose, ctx: RulesContext): ApiError | undefined {

@@ -84,7 +84,8 @@ function updateError(c: Loose, old: ConsumerConfig): ApiError | undefined {
 }
 
 function workQueueError(c: Loose, name: string, ctx: ConsumerCheckContext): ApiError | undefined {
-  if (ctx.stream.retention !== "workqueue") return undefined;
+  // a new direct consumer (nats-server's own, for sourcing) is exempt; existing ones still count
+  if (ctx.stream.retention !== "workqueue" || c.direct === true) return undefined;
   const filters = (cfg: Loose): string[] => {
     const many = Array.isArray(cfg.filter_subjects) ? (cfg.filter_subjects as string[]) : [];
     return str(cfg.filter_subject) !== "" ? [str(cfg.filter_subject)] : many;

@@ -35,6 +35,7 @@ export function updateError(c: Loose, old: StreamConfig): ApiError | undefined {
     c.deny_delete = true;
     c.deny_purge = true;
     c.allow_rollup_hdrs = false;
+    c.max_age = 0;
   }
   return undefined;
 }

@@ -125,7 +125,8 @@ describe("stream updates", () => {
     ["disable ttl", { name: "A", deny_delete: true }, "10052 message TTL status can not be disabled"],
     ["storage", { name: "A", deny_delete: true, allow_msg_ttl: true, storage: "memory" }, "10052 stream configuration update can not change storage type"],
     ["workqueue", { name: "A", deny_delete: true, allow_msg_ttl: true, retention: "workqueue" }, "10052 stream configuration update can not change retention policy to/from workqueue"],
-    ["mirror", { name: "A", mirror: { name: "M" } }, "10055 stream mirror configuration can not be updated"],
+    ["mirror", { name: "A", deny_delete: true, allow_msg_ttl: true, mirror: { name: "M" } }, "10055 stream mirror configuration can not be updated"],
+    ["cancel deny delete before mirror", { name: "A", mirror: { name: "M" } }, "10052 stream configuration update can not cancel deny message deletes"],
     ["other name", { name: "B" }, "10056 stream name in subject does not match request"],
     ["template", { name: "A", deny_delete: true, allow_msg_ttl: true, template_owner: "t" }, "10052 stream configuration update can not be owned by a template"],
   ])("refuses: %s", (_name, body, want) => {

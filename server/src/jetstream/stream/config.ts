@@ -80,7 +80,10 @@ function metadataSize(md: unknown, requiredLevel: number): number {
  * nats-server's defaults and per-config validation (its checkStreamCfg), applied in place to the
  * decoded config `c`. Returns the first error.
  */
-function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: "create" | "update"): ApiError | undefined {
+/** A stream config of the account by name (the mirror's origin), if it exists. */
+type StreamLookup = (name: string) => StreamConfig | undefined;
+
+function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: "create" | "update", lookup: StreamLookup): ApiError | undefined {
   const name = str(c.name);
   if (name === "" || /[.*>/\\\s]/.test(name)) return invalid("stream name is required and can not contain '.', '*', '>', '\\', '/'");
   if (Buffer.byteLength(name) > MAX_NAME_LEN) return invalid(`stream name is too long, maximum allowed is ${MAX_NAME_LEN}`);
@@ -172,6 +175,12 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: 
   if (c.persist_mode === "async" && c.allow_atomic === true) return invalid("async persist mode is not supported with atomic batch publish");
   if (c.allow_rollup_hdrs === true && c.deny_purge === true) return invalid("roll-ups require the purge permission");
 
+  // a mirror serves direct gets exactly when its origin does
+  const origin = hasMirror ? lookup(str((c.mirror as Loose).name)) : undefined;
+  if (origin !== undefined && origin.allow_direct !== (c.mirror_direct === true)) {
+    if (pedantic) return JSErr.JSPedanticErrF({ err: "origin stream has direct get set, mirror has it disabled" });
+    c.mirror_direct = origin.allow_direct;
+  }
   const mErr = mirrorError(c);
   if (mErr !== undefined) return mErr;
   const sErr = sourcesError(c);
@@ -248,7 +257,8 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
     if (ctx.subjectInRequest !== name) return { error: JSErr.JSStreamMismatchErr() };
     if (hasPathSeparator(name)) return { error: JSErr.JSStreamNameContainsPathSeparatorsErr() };
   }
-  const err = checkAndDefault(c, pedantic, limits, ctx.action);
+  const lookup: StreamLookup = (n) => ctx.otherStreams.find((o) => o.name === n) ?? (ctx.existing?.name === n ? ctx.existing : undefined);
+  const err = checkAndDefault(c, pedantic, limits, ctx.action, lookup);
   if (err !== undefined) return { error: err };
 
   if (ctx.action === "update") {
