@@ -25,6 +25,7 @@ export interface ConsumerHost {
 const FC_EVERY_MSGS = 256;
 const FC_EVERY_BYTES = 4 * 1024 * 1024;
 const INTEREST_POLL_MS = 25;
+const LAZY_SAVE_MS = 100;
 
 export class Consumer implements StreamConsumer {
   /** next stream sequence to look at */
@@ -47,6 +48,8 @@ export class Consumer implements StreamConsumer {
   private kickScheduled = false;
   private redeliverTimer: NodeJS.Timeout | null = null;
   private redeliverAt = Number.POSITIVE_INFINITY;
+  private saveQueued: Promise<boolean> | null = null;
+  private lazySave: NodeJS.Timeout | null = null;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
   private interestTimer: NodeJS.Timeout | null = null;
@@ -393,8 +396,12 @@ export class Consumer implements StreamConsumer {
     }
     if (!redelivery && this.lpsQueue.length === 0) {
       // messages removed before delivery leave the running count high: at the tail it is exact
-      const after = this.nextStored(this.sseq);
-      if (after === null || after.seq > this.stream.durableSeq) this.numPending = 0;
+      if (this.sseq > this.stream.durableSeq) {
+        this.numPending = 0;
+      } else if (this.numPending <= 1) {
+        const after = this.nextStored(this.sseq);
+        if (after === null || after.seq > this.stream.durableSeq) this.numPending = 0;
+      }
     }
     const reply = ackSubject(this.stream.name, this.name, dc, seq, this.dseq, msg.ts, this.numPending);
     let hdr = msg.hdr;
@@ -409,7 +416,7 @@ export class Consumer implements StreamConsumer {
       this.fcBytes += data.length + (hdr?.length ?? 0);
       if (this.fcMsgs >= FC_EVERY_MSGS || this.fcBytes >= FC_EVERY_BYTES) this.sendFlowControl();
     }
-    this.persist();
+    this.persistSoon();
   }
 
   private ackWaitMs(dc: number): number {
@@ -562,38 +569,65 @@ export class Consumer implements StreamConsumer {
     return true;
   }
 
+  /**
+   * The ack floor: just below the oldest unacked delivery. Deliveries enter `pending` in stream
+   * order (redeliveries keep their place), so the oldest is the first entry.
+   */
   private updateAckFloor(): void {
     if (this.pending.size === 0) {
       this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
       return;
     }
-    let minSeq = Number.POSITIVE_INFINITY;
-    let minD = Number.POSITIVE_INFINITY;
-    for (const [seq, p] of this.pending) {
-      if (seq < minSeq) minSeq = seq;
-      if (p.dseq < minD) minD = p.dseq;
+    const first = this.pending.entries().next().value as [number, { dseq: number }];
+    let minD = first[1].dseq;
+    if (this.redelivered.has(first[0])) {
+      // a redelivered entry carries a newer consumer sequence: find the smallest
+      for (const p of this.pending.values()) if (p.dseq < minD) minD = p.dseq;
     }
-    this.ackFloor = { stream: minSeq - 1, consumer: minD - 1 };
+    this.ackFloor = { stream: first[0] - 1, consumer: minD - 1 };
   }
 
-  /** Saves progress; resolves true once durable, false (logged) if the store failed. */
+  /**
+   * Saves progress; resolves true once durable, false (logged) if the store failed. Calls in the
+   * same turn share one snapshot and one save (the store coalesces saves in flight as well).
+   */
   private persist(): Promise<boolean> {
-    const pending = new Map<number, { consumerSeq: number; ts: bigint }>();
-    for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.dseq, ts: p.ts });
-    return this.store
-      .save({
-        delivered: { consumerSeq: this.dseq, streamSeq: this.deliveredSseq },
-        ackFloor: { consumerSeq: this.ackFloor.consumer, streamSeq: this.ackFloor.stream },
-        pending,
-        redelivered: new Map(this.redelivered),
-      })
-      .then(
-        () => true,
-        (err: unknown) => {
-          this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
-          return false;
-        },
-      );
+    if (this.saveQueued !== null) return this.saveQueued;
+    this.saveQueued = new Promise<boolean>((resolve) => {
+      setImmediate(() => {
+        this.saveQueued = null;
+        const pending = new Map<number, { consumerSeq: number; ts: bigint }>();
+        for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.dseq, ts: p.ts });
+        this.store
+          .save({
+            delivered: { consumerSeq: this.dseq, streamSeq: this.deliveredSseq },
+            ackFloor: { consumerSeq: this.ackFloor.consumer, streamSeq: this.ackFloor.stream },
+            pending,
+            redelivered: new Map(this.redelivered),
+          })
+          .then(
+            () => resolve(true),
+            (err: unknown) => {
+              this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
+              resolve(false);
+            },
+          );
+      });
+    });
+    return this.saveQueued;
+  }
+
+  /**
+   * Deliveries are saved lazily: losing the record of an unacked delivery in a crash only means
+   * it is delivered again (acks, which are promised, are saved before they are confirmed).
+   */
+  private persistSoon(): void {
+    if (this.lazySave !== null || this.closed) return;
+    this.lazySave = setTimeout(() => {
+      this.lazySave = null;
+      void this.persist();
+    }, LAZY_SAVE_MS);
+    this.lazySave.unref();
   }
 
   // ---- pull ----
@@ -789,7 +823,8 @@ export class Consumer implements StreamConsumer {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
-    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer, this.interestTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer, this.interestTimer, this.lazySave]) if (t !== null) clearTimeout(t);
+    if (this.lazySave !== null || this.saveQueued !== null) await this.persist();
     for (const w of [...this.waiting]) this.finishRequest(w, notify ? Status.consumerDeleted() : null);
     await this.store.close();
   }

@@ -57,6 +57,10 @@ export class Block {
   retired = false;
   private closed = false;
 
+  /** bytes read ahead from the file, starting at windowOff (a fresh Buffer each time: old views stay valid) */
+  private window: Buffer | null = null;
+  private windowOff = 0;
+
   private constructor(
     readonly n: number,
     readonly path: string,
@@ -88,8 +92,30 @@ export class Block {
     return off;
   }
 
-  /** Reads `len` bytes at `off` (only of written bytes). */
+  /** Reads `len` bytes at `off` (only of written bytes), through a read-ahead window for sequential readers. */
   read(off: number, len: number): Buffer {
+    const win = this.window;
+    if (win !== null && off >= this.windowOff && off + len <= this.windowOff + win.length) {
+      return win.subarray(off - this.windowOff, off - this.windowOff + len);
+    }
+    if (len <= READ_AHEAD / 4 && off + len <= this.written) {
+      const span = Math.min(READ_AHEAD, this.written - off);
+      const buf = this.readDirect(off, span);
+      if (buf.length >= len) {
+        this.window = buf;
+        this.windowOff = off;
+        return buf.subarray(0, len);
+      }
+    }
+    return this.readDirect(off, len);
+  }
+
+  /** Forgets the read-ahead window (bytes under it are about to change). */
+  dropReadAhead(): void {
+    this.window = null;
+  }
+
+  private readDirect(off: number, len: number): Buffer {
     const buf = Buffer.allocUnsafe(len);
     let got = 0;
     while (got < len) {
@@ -106,6 +132,9 @@ export class Block {
     closeSync(this.fd);
   }
 }
+
+/** How much a block read fetches ahead for the next sequential reads. */
+const READ_AHEAD = 256 * 1024;
 
 /** A message's place on disk, as the in-memory index keeps it. */
 export class FileEntry {

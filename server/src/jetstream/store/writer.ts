@@ -201,7 +201,9 @@ export class BlockWriter {
       if (syncNow) await this.syncDirty(jobs.map((j) => j.b));
       if (overwrites.length > 0) {
         for (const o of overwrites) {
+          o.block.dropReadAhead();
           const n = await this.opts.io.write(o.block.fd, o.buf, o.off);
+          o.block.dropReadAhead();
           if (n !== o.buf.length) throw new Error(`short overwrite in ${o.block.path}: ${n} of ${o.buf.length} bytes`);
           this.stats.writes++;
           o.block.dirty = true;
