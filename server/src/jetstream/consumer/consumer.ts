@@ -537,10 +537,13 @@ export class Consumer implements StreamConsumer {
     }
     const reply = ack.kind !== "next" ? m.reply : null;
     if (changed) {
-      // an ack that asked for a reply is answered once the new progress is durable
-      const saved = this.persist();
-      // no confirmation for an ack that is not durable (persist() logged why)
-      if (reply !== null) void saved.then((ok) => ok && this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
+      if (reply !== null) {
+        // an ack that asked for a reply is answered once the new progress is durable
+        // (no confirmation for an ack that is not durable: persist() logged why)
+        void this.persist().then((ok) => ok && this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
+      } else {
+        this.persistSoon();
+      }
       this.kick();
     } else if (reply !== null) {
       this.host.ic.publish(reply, null, null, Buffer.alloc(0));

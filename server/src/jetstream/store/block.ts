@@ -1,7 +1,7 @@
 // Block files (`msgs/<n>.blk`) and the I/O they need. Reads are synchronous positional reads
 // (pread) of one record; writes are asynchronous and issued only by the commit loop (writer.ts).
 
-import { closeSync, fdatasync, fstatSync, fsync, openSync, close, readSync, writev, write } from "node:fs";
+import { closeSync, fdatasync, fstatSync, fsync, openSync, close, readSync, writevSync, write } from "node:fs";
 import { join } from "node:path";
 import type { StoredMsg } from "./types.js";
 
@@ -15,7 +15,15 @@ export interface StoreIo {
 }
 
 export const nodeIo: StoreIo = {
-  writev: (fd, bufs, pos) => new Promise((res, rej) => writev(fd, bufs, pos, (err, n) => (err ? rej(err) : res(n)))),
+  // writes land in the page cache in microseconds: done in place, saving a thread-pool round trip
+  // per commit; the fdatasync that makes them durable stays off the event loop
+  writev: (fd, bufs, pos) => {
+    try {
+      return Promise.resolve(writevSync(fd, bufs, pos));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  },
   write: (fd, buf, pos) => new Promise((res, rej) => write(fd, buf, 0, buf.length, pos, (err, n) => (err ? rej(err) : res(n)))),
   fdatasync: (fd) => new Promise((res, rej) => fdatasync(fd, (err) => (err ? rej(err) : res()))),
   fsyncDir: (path) =>
