@@ -177,6 +177,8 @@ const updates2: DiffCase[] = [
   su("add schedules", [mkStream({ name: "A" })], A({ allow_msg_schedules: true }), undefined),
   su("add ttl", [mkStream({ name: "A" })], A({ allow_msg_ttl: true }), "ok"),
   su("add sdm ttl", [mkStream({ name: "A" })], A({ subject_delete_marker_ttl: 1_000_000_000 }), undefined),
+  su("counters with sdm ttl", [mkStream({ name: "A", allow_msg_counter: true })], A({ allow_msg_counter: true, subject_delete_marker_ttl: 1_000_000_000 }), 10052),
+  su("schedules with deny purge", [mkStream({ name: "A", allow_msg_schedules: true })], A({ allow_msg_schedules: true, deny_purge: true }), undefined),
   su("add persist async", [mkStream({ name: "A" })], A({ persist_mode: "async" }), undefined),
   su("keep counters and async", features, A({ allow_msg_counter: true, persist_mode: "async" }), "ok"),
   su("drop counters", features, A({ persist_mode: "async" }), undefined),

@@ -21,6 +21,7 @@ const PRIORITY_GROUP = /^[A-Za-z0-9/_=-]{1,16}$/;
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+const numbers = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : []);
 const policyErr = (err: string): ApiError => JSErr.JSConsumerInvalidPolicyErrF({ err });
 
 export interface RulesContext {
@@ -56,7 +57,7 @@ export function applyDefaults(c: Loose, ctx: RulesContext): ApiError | undefined
   }
   if (num(c.max_deliver) <= 0) c.max_deliver = -1;
   if (num(c.ack_wait) === 0 && c.ack_policy !== "none") c.ack_wait = DEFAULT_ACK_WAIT;
-  const backoff = strings(c.backoff) as unknown as number[];
+  const backoff = numbers(c.backoff);
   if (backoff.length > 0) {
     const first = backoff[0] ?? 0;
     if (pedantic && num(c.ack_wait) !== first) return pedanticErr("first backoff value has to equal batch AckWait");
@@ -176,7 +177,7 @@ const workQueueCheck: Check = (c, ctx) => {
 };
 
 const ackCheck: Check = (c) => {
-  const backoff = strings(c.backoff) as unknown as number[];
+  const backoff = numbers(c.backoff);
   if (backoff.some((b) => b < 0)) return JSErr.JSConsumerBackOffNegativeErr();
   if (num(c.ack_wait) < 0) return JSErr.JSConsumerAckWaitNegativeErr();
   if (backoff.length > 0 && num(c.max_deliver) !== -1 && num(c.max_deliver) <= backoff.length - 1) return JSErr.JSConsumerMaxDeliverBackoffErr();

@@ -86,7 +86,7 @@ function updateError(c: Loose, old: ConsumerConfig): ApiError | undefined {
 function workQueueError(c: Loose, name: string, ctx: ConsumerCheckContext): ApiError | undefined {
   // a new direct consumer (nats-server's own, for sourcing) is exempt; existing ones still count
   if (ctx.stream.retention !== "workqueue" || c.direct === true) return undefined;
-  const filters = (cfg: Loose): string[] => {
+  const filters = (cfg: { filter_subject?: unknown; filter_subjects?: unknown }): string[] => {
     const many = Array.isArray(cfg.filter_subjects) ? (cfg.filter_subjects as string[]) : [];
     return str(cfg.filter_subject) !== "" ? [str(cfg.filter_subject)] : many;
   };
@@ -94,7 +94,7 @@ function workQueueError(c: Loose, name: string, ctx: ConsumerCheckContext): ApiE
   for (const other of ctx.otherConsumers ?? []) {
     const otherName = other.name ?? other.durable_name ?? "";
     if (otherName === name) continue;
-    const theirs = filters(other as unknown as Loose);
+    const theirs = filters(other);
     if (mine.length === 0) return JSErr.JSConsumerWQMultipleUnfilteredErr();
     if (theirs.length === 0) return JSErr.JSConsumerWQConsumerNotUniqueErr();
     for (const a of mine) for (const b of theirs) if (subjectsOverlap(a, b)) return JSErr.JSConsumerWQConsumerNotUniqueErr();
@@ -149,7 +149,7 @@ export function checkConsumerConfig(req: unknown, ctx: ConsumerCheckContext): Co
   if (existing !== undefined) {
     c.pause_until = existing.pause_until;
     const config = finish(c);
-    if (action === "create" && JSON.stringify(config) !== JSON.stringify(finish({ ...(existing as unknown as Loose) }))) return { error: JSErr.JSConsumerAlreadyExists() };
+    if (action === "create" && JSON.stringify(config) !== JSON.stringify(finish({ ...existing }))) return { error: JSErr.JSConsumerAlreadyExists() };
     const uErr = updateError(c, existing) ?? workQueueError(c, resolved, ctx);
     if (uErr !== undefined) return { error: uErr };
     return { config, name: resolved, action, exists: true };

@@ -258,8 +258,13 @@ export function checkStreamConfig(req: unknown, ctx: StreamCheckContext): Stream
     if (hasPathSeparator(name)) return { error: JSErr.JSStreamNameContainsPathSeparatorsErr() };
   }
   const lookup: StreamLookup = (n) => ctx.otherStreams.find((o) => o.name === n) ?? (ctx.existing?.name === n ? ctx.existing : undefined);
-  const err = checkAndDefault(c, pedantic, limits, ctx.action, lookup);
-  if (err !== undefined) return { error: err };
+  // An update checks the request, then checks the defaulted result once more (so implied flags
+  // count: delete markers turn on message TTLs, which a counter stream refuses).
+  const passes = ctx.action === "update" ? 2 : 1;
+  for (let pass = 0; pass < passes; pass++) {
+    const err = checkAndDefault(c, pedantic, limits, ctx.action, lookup);
+    if (err !== undefined) return { error: err };
+  }
 
   if (ctx.action === "update") {
     if (ctx.subjectInRequest !== name) return { error: JSErr.JSStreamMismatchErr() };
