@@ -7,7 +7,7 @@ import { buildHeaders } from "../headers.js";
 import type { JetStream } from "../jetstream.js";
 import type { Stream } from "../stream/stream.js";
 import { JSErr } from "./errors.js";
-import { formatUnixNanos, parseRFC3339 } from "./json.js";
+import { parseRFC3339 } from "./json.js";
 import { CONSUMERS_REQUEST, decodeRequest, PAUSE_REQUEST } from "./requests.js";
 import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
 import { storedConfig, streamOf } from "./stream-api.js";
@@ -17,7 +17,7 @@ const NAMES_LIMIT = 1024;
 const LIST_LIMIT = 256;
 const ZERO_TIME = "0001-01-01T00:00:00Z";
 
-function consumerOf(js: JetStream, stream: Stream, name: string): Consumer {
+function consumerOf(stream: Stream, name: string): Consumer {
   const c = stream.consumers.get(name);
   if (!(c instanceof Consumer)) throw new ApiFailure(JSErr.JSConsumerNotFoundErr());
   return c;
@@ -61,7 +61,7 @@ async function create(js: JetStream, req: ApiRequest, durableEndpoint: boolean):
 
 function info(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  return { ...consumerOf(js, stream, req.tokens[3]).info() };
+  return { ...consumerOf(stream, req.tokens[3]).info() };
 }
 
 function names(js: JetStream, req: ApiRequest): ApiBody {
@@ -86,14 +86,14 @@ function list(js: JetStream, req: ApiRequest): ApiBody {
 
 async function del(js: JetStream, req: ApiRequest): Promise<ApiBody> {
   const stream = streamOf(js, req.tokens[2]);
-  consumerOf(js, stream, req.tokens[3]);
+  consumerOf(stream, req.tokens[3]);
   await js.deleteConsumer(stream, req.tokens[3], true);
   return { success: true };
 }
 
 function pause(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
-  const c = consumerOf(js, stream, req.tokens[3]);
+  const c = consumerOf(stream, req.tokens[3]);
   const body = decodeRequest<ConsumerPauseRequest>(PAUSE_REQUEST, req.data);
   const text = body.pause_until ?? "";
   const until = text !== "" ? Number(parseRFC3339(text).unixNanos / 1_000_000n) : 0;

@@ -4,7 +4,7 @@
 
 import type { InternalMsg } from "../../internal/client.js";
 import type { JetStream } from "../jetstream.js";
-import { type ApiError, isApiError, JSErr } from "./errors.js";
+import { type ApiError, isApiError } from "./errors.js";
 import { marshalGo } from "./json.js";
 import { apiType } from "./types.js";
 

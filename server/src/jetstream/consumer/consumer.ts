@@ -5,14 +5,15 @@
 import type { Subscription } from "../../client/subscription.js";
 import type { InternalClient, InternalMsg } from "../../internal/client.js";
 import { subjectMatches } from "../../sublist/subject.js";
-import { formatGoDuration, formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
-import { pullRequestJSONError } from "../api/requests.js";
+import { formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
 import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
 import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
 import type { Stream, StreamConsumer } from "../stream/stream.js";
-import { ackSubject, parseAck, parsePullRequest } from "./protocol.js";
-import { newWaiting, Status, type WaitingRequest } from "./waiting.js";
+import { ackSubject, parseAck } from "./protocol.js";
+import { pendingBytes, PullQueue } from "./pull-queue.js";
+import { startPosition } from "./start.js";
+import { Status, type WaitingRequest } from "./waiting.js";
 
 export interface ConsumerHost {
   readonly ic: InternalClient;
@@ -43,7 +44,7 @@ export class Consumer implements StreamConsumer {
   private numPending = 0;
   /** the stream's durable sequence when numPending was last brought up to date */
   private signalledSeq = 0;
-  private readonly waiting: WaitingRequest[] = [];
+  private readonly pulls: PullQueue;
   private readonly subs: Subscription[] = [];
   private kickScheduled = false;
   private redeliverTimer: NodeJS.Timeout | null = null;
@@ -75,6 +76,7 @@ export class Consumer implements StreamConsumer {
     private readonly host: ConsumerHost,
   ) {
     this.filters = filtersOf(config);
+    this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
     if (config.pause_until !== undefined) this.pausedUntil = pauseMillis(config.pause_until);
   }
 
@@ -129,48 +131,9 @@ export class Consumer implements StreamConsumer {
   }
 
   private setStartPosition(): void {
-    const st = this.stream.store.state();
-    const cfg = this.config;
-    switch (cfg.deliver_policy) {
-      case "all":
-        this.sseq = Math.max(1, st.firstSeq);
-        break;
-      case "last": {
-        let last = 0;
-        for (const f of this.filters) last = Math.max(last, this.stream.store.lastBySubject(f)?.seq ?? 0);
-        this.sseq = last > 0 ? last : st.lastSeq + 1;
-        break;
-      }
-      case "new":
-        this.sseq = st.lastSeq + 1;
-        break;
-      case "by_start_sequence":
-        this.sseq = Math.max(1, cfg.opt_start_seq ?? 1);
-        break;
-      case "by_start_time": {
-        const t = cfg.opt_start_time !== undefined ? parseRFC3339(cfg.opt_start_time).unixNanos : 0n;
-        let seq = Math.max(1, st.firstSeq);
-        let m = this.nextStored(seq);
-        while (m !== null && m.ts < t) {
-          seq = m.seq + 1;
-          m = this.nextStored(seq);
-        }
-        this.sseq = m !== null ? m.seq : st.lastSeq + 1;
-        break;
-      }
-      case "last_per_subject": {
-        const seqs: number[] = [];
-        for (const f of this.filters) {
-          for (const subject of this.stream.store.subjects(f).keys()) {
-            const m = this.stream.store.lastBySubject(subject);
-            if (m !== null) seqs.push(m.seq);
-          }
-        }
-        this.lpsQueue = [...new Set(seqs)].sort((a, b) => a - b);
-        this.sseq = st.lastSeq + 1;
-        break;
-      }
-    }
+    const start = startPosition(this.stream.store, this.config, this.filters);
+    this.sseq = start.sseq;
+    this.lpsQueue = start.lpsQueue;
     // nothing delivered yet: the ack floor starts at zero, the delivered cursor just before the start
     this.ackFloor = { stream: 0, consumer: 0 };
     this.deliveredSseq = this.lpsQueue.length > 0 ? this.lpsQueue[0] - 1 : this.sseq - 1;
@@ -291,7 +254,7 @@ export class Consumer implements StreamConsumer {
     const now = Date.now();
     if (this.pausedUntil > now) {
       // paused: nothing is delivered, but waiting requests still expire
-      if (!this.isPush) this.expireRequests(now);
+      if (!this.isPush) this.pulls.expire(now);
       return;
     }
     const maxAckPending = this.config.max_ack_pending ?? -1;
@@ -307,14 +270,14 @@ export class Consumer implements StreamConsumer {
         }
         target = ds;
       } else {
-        req = this.nextWaiting(now);
+        req = this.pulls.next(now);
         if (req === null) break;
         target = req.reply;
       }
       if (!this.ackNone && maxAckPending > 0 && this.pending.size >= maxAckPending && this.rdq.length === 0) break;
       const next = this.nextMsg();
       if (next === null) {
-        if (req !== null && req.noWait) this.finishRequest(req, Status.noMessages());
+        if (req !== null && req.noWait) this.pulls.finish(req, Status.noMessages());
         break;
       }
       // as nats-server counts it against max_bytes: subject, ack reply, headers and payload
@@ -324,7 +287,7 @@ export class Consumer implements StreamConsumer {
         // put it back for the next request
         if (next.redelivery) this.rdq.unshift(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
-        this.finishRequest(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
+        this.pulls.finish(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
       const wait = this.pacing(next.msg, size);
@@ -341,10 +304,10 @@ export class Consumer implements StreamConsumer {
         req.bytesLeft -= size;
         req.delivered++;
         req.lastSent = Date.now();
-        if (req.batchLeft <= 0) this.finishRequest(req, null);
+        if (req.batchLeft <= 0) this.pulls.finish(req, null);
       }
     }
-    if (!this.isPush) this.expireRequests(now);
+    if (!this.isPush) this.pulls.expire(now);
   }
 
   /**
@@ -641,77 +604,9 @@ export class Consumer implements StreamConsumer {
       this.host.ic.publish(reply, null, Status.consumerIsPush(), Buffer.alloc(0));
       return;
     }
-    const jsonErr = body.length > 0 && body[0] === 0x7b ? pullRequestJSONError(body) : null;
-    const parsed = jsonErr !== null ? { error: jsonErr } : parsePullRequest(body);
-    if ("error" in parsed) {
-      this.host.ic.publish(reply, null, Status.badRequest(parsed.error), Buffer.alloc(0));
-      return;
-    }
-    const cfg = this.config;
-    if ((cfg.max_expires ?? 0) > 0 && parsed.expiresNs > BigInt(cfg.max_expires ?? 0)) {
-      this.host.ic.publish(reply, null, Status.exceededMaxExpires(formatGoDuration(cfg.max_expires ?? 0)), Buffer.alloc(0));
-      return;
-    }
-    if ((cfg.max_batch ?? 0) > 0 && parsed.batch > (cfg.max_batch ?? 0)) {
-      this.host.ic.publish(reply, null, Status.exceededMaxBatch(cfg.max_batch ?? 0), Buffer.alloc(0));
-      return;
-    }
-    if ((cfg.max_bytes ?? 0) > 0 && parsed.maxBytes > (cfg.max_bytes ?? 0)) {
-      this.host.ic.publish(reply, null, Status.exceededMaxBytes(cfg.max_bytes ?? 0), Buffer.alloc(0));
-      return;
-    }
-    const maxWaiting = cfg.max_waiting ?? 512;
-    if (maxWaiting > 0 && this.waiting.length >= maxWaiting) {
-      this.host.ic.publish(reply, null, Status.exceededMaxWaiting(), Buffer.alloc(0));
-      return;
-    }
+    if (this.pulls.admit(reply, body, this.config) === null) return;
     this.lastActive = Date.now();
-    const w = newWaiting(reply, parsed, Date.now());
-    if (w.heartbeatMs > 0) {
-      w.hbTimer = setInterval(() => {
-        if (Date.now() - w.lastSent >= w.heartbeatMs - 5) {
-          w.lastSent = Date.now();
-          this.host.ic.publish(w.reply, null, Status.heartbeat(this.dseq, this.deliveredSseq), Buffer.alloc(0));
-        }
-      }, w.heartbeatMs);
-      w.hbTimer.unref();
-    }
-    this.waiting.push(w);
-    if (w.expiresAt > 0) {
-      const t = setTimeout(() => this.kick(), Math.max(1, w.expiresAt - Date.now()) + 1);
-      t.unref();
-    }
     this.deliverLoop();
-  }
-
-  private nextWaiting(now: number): WaitingRequest | null {
-    while (this.waiting.length > 0) {
-      const w = this.waiting[0];
-      if (w.expiresAt > 0 && now >= w.expiresAt) {
-        this.finishRequest(w, Status.requestTimeout(w.batchLeft, pendingBytes(w)));
-        continue;
-      }
-      if (!this.host.ic.hasInterest(w.reply)) {
-        this.finishRequest(w, null);
-        continue;
-      }
-      return w;
-    }
-    return null;
-  }
-
-  private expireRequests(now: number): void {
-    for (const w of [...this.waiting]) {
-      if (w.expiresAt > 0 && now >= w.expiresAt) this.finishRequest(w, Status.requestTimeout(w.batchLeft, pendingBytes(w)));
-      else if (w.noWait) this.finishRequest(w, Status.noMessages());
-    }
-  }
-
-  private finishRequest(w: WaitingRequest, status: Buffer | null): void {
-    const i = this.waiting.indexOf(w);
-    if (i >= 0) this.waiting.splice(i, 1);
-    if (w.hbTimer !== null) clearInterval(w.hbTimer);
-    if (status !== null) this.host.ic.publish(w.reply, null, status, Buffer.alloc(0));
   }
 
   // ---- push ----
@@ -756,7 +651,7 @@ export class Consumer implements StreamConsumer {
 
   private checkInactive(thresholdMs: number): void {
     if (this.closed) return;
-    const active = this.isPush ? this.host.ic.hasInterest(this.config.deliver_subject as string) : this.waiting.length > 0;
+    const active = this.isPush ? this.host.ic.hasInterest(this.config.deliver_subject as string) : this.pulls.size > 0;
     if (active) {
       this.lastActive = Date.now();
       return;
@@ -810,7 +705,7 @@ export class Consumer implements StreamConsumer {
       },
       num_ack_pending: this.pending.size,
       num_redelivered: this.redelivered.size,
-      num_waiting: this.waiting.length,
+      num_waiting: this.pulls.size,
       num_pending: this.numPending,
     } as ConsumerInfo;
     if (this.isPush && this.host.ic.hasInterest(this.config.deliver_subject as string)) info.push_bound = true;
@@ -828,7 +723,7 @@ export class Consumer implements StreamConsumer {
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
     for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer, this.interestTimer, this.lazySave]) if (t !== null) clearTimeout(t);
     if (this.lazySave !== null || this.saveQueued !== null) await this.persist();
-    for (const w of [...this.waiting]) this.finishRequest(w, notify ? Status.consumerDeleted() : null);
+    this.pulls.clear(notify ? Status.consumerDeleted() : null);
     await this.store.close();
   }
 
@@ -836,11 +731,6 @@ export class Consumer implements StreamConsumer {
     await this.stop(true);
     await this.store.destroy();
   }
-}
-
-/** What a request still had room for, as nats-server reports it in Nats-Pending-Bytes. */
-function pendingBytes(w: WaitingRequest): number {
-  return w.maxBytes > 0 ? Math.max(0, w.bytesLeft) : 0;
 }
 
 function filtersOf(cfg: ConsumerConfig): string[] {
