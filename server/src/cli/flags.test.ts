@@ -122,12 +122,17 @@ describe("applyFlags", () => {
     expect(o.authorization).toMatchObject({ user: "u", password: "p", token: "tok" });
   });
 
+  it("applies the cluster flags", () => {
+    const o = defaultOptions();
+    applyFlags(o, parseFlags(["--cluster", "nats://127.0.0.1:-1", "--cluster_name", "c1", "--routes", "nats://a:1, nats://b:2", "--no_advertise"]));
+    expect(o.cluster).toMatchObject({ host: "127.0.0.1", port: -1, name: "c1", routes: ["nats://a:1", "nats://b:2"], noAdvertise: true });
+  });
+
   it("warns about flags natsts does not implement, leaving options alone", () => {
     const o = defaultOptions();
-    const warnings = applyFlags(o, parseFlags(["--tls", "--routes", "nats://a:1", "-ms", "8443", "--profile=6060", "-s"]));
+    const warnings = applyFlags(o, parseFlags(["--tls", "-ms", "8443", "--profile=6060", "-s"]));
     expect(warnings).toEqual([
       "flag -tls is not supported by natsts yet; ignored",
-      "flag -routes is not supported by natsts yet; ignored",
       "flag -ms is not supported by natsts yet; ignored",
       "flag -profile is not supported by natsts yet; ignored",
       "flag -s is not supported by natsts yet; ignored",

@@ -2,6 +2,7 @@
 // (-flag, --flag, -flag=value, -flag value; booleans only -flag or -flag=<bool>; parsing stops at the
 // first argument that is not a flag, or after "--"). Error texts are Go's.
 
+import { parseRouteURL } from "../config/cluster.js";
 import type { Options } from "../config/options.js";
 import { parseGoBool, parseGoInt } from "../config/units.js";
 
@@ -21,6 +22,14 @@ interface FlagDef {
 const str = (v: FlagValue): string => String(v);
 const num = (v: FlagValue): number => Number(v);
 const bool = (v: FlagValue): boolean => v === true;
+
+/** --cluster nats://host:port: the route listener (an unparsable URL leaves the cluster off). */
+function applyClusterListen(o: Options, url: string): void {
+  const hp = parseRouteURL(url);
+  if (hp === null) return;
+  o.cluster.host = hp.host;
+  o.cluster.port = hp.port;
+}
 
 const FLAGS: readonly FlagDef[] = [
   { names: ["addr", "a", "net"], kind: "string", apply: (o, v) => (o.host = str(v)) },
@@ -55,13 +64,12 @@ const FLAGS: readonly FlagDef[] = [
   { names: ["tlskey"], kind: "string", unsupported: true },
   { names: ["tlsverify"], kind: "bool", unsupported: true },
   { names: ["tlscacert"], kind: "string", unsupported: true },
-  { names: ["routes"], kind: "string", unsupported: true },
-  { names: ["cluster"], kind: "string", unsupported: true },
-  { names: ["cluster_name"], kind: "string", unsupported: true },
-  { names: ["no_advertise"], kind: "bool", unsupported: true },
+  { names: ["routes"], kind: "string", apply: (o, v) => (o.cluster.routes = str(v).split(",").map((r) => r.trim()).filter((r) => r !== "")) },
+  { names: ["cluster", "cluster_listen"], kind: "string", apply: (o, v) => applyClusterListen(o, str(v)) },
+  { names: ["cluster_name"], kind: "string", apply: (o, v) => (o.cluster.name = str(v)) },
+  { names: ["no_advertise"], kind: "bool", apply: (o, v) => (o.cluster.noAdvertise = bool(v)) },
   { names: ["cluster_advertise"], kind: "string", unsupported: true },
-  { names: ["connect_retries"], kind: "int", unsupported: true },
-  { names: ["cluster_listen"], kind: "string", unsupported: true },
+  { names: ["connect_retries"], kind: "int", apply: (o, v) => (o.cluster.connectRetries = num(v)) },
   { names: ["profile"], kind: "int", unsupported: true },
   { names: ["help", "h"], kind: "bool" },
   { names: ["version", "v"], kind: "bool" },

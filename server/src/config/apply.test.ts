@@ -86,20 +86,32 @@ describe("keys", () => {
     expect(o).toMatchObject(want);
   });
 
-  it("keeps cluster, gateway, leafnodes and accounts raw, with positions", () => {
-    const { o, issues } = apply("cluster { name: c1, routes: [nats://a:6222] }\ngateway {}\nleaf { port: 7422 }\naccounts { A: {} }\n");
-    expect(Object.keys(o.raw)).toEqual(["cluster", "gateway", "leafnodes", "accounts"]);
-    const cluster = o.raw["cluster"];
-    expect(cluster).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 1, col: 11 } });
-    if (typeof cluster === "object" && cluster !== null && "kind" in cluster && cluster.kind === "map") {
-      expect(plainValue(cluster as Parameters<typeof plainValue>[0])).toEqual({ name: "c1", routes: ["nats://a:6222"] });
+  it("keeps gateway, leafnodes and accounts raw, with positions", () => {
+    const { o, issues } = apply("gateway { name: g }\nleaf { port: 7422 }\naccounts { A: {} }\n");
+    expect(Object.keys(o.raw)).toEqual(["gateway", "leafnodes", "accounts"]);
+    const gateway = o.raw["gateway"];
+    expect(gateway).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 1, col: 11 } });
+    if (typeof gateway === "object" && gateway !== null && "kind" in gateway && gateway.kind === "map") {
+      expect(plainValue(gateway as Parameters<typeof plainValue>[0])).toEqual({ name: "g" });
     }
     expect(issues.map(issueText)).toEqual([
-      'a.conf:1:0: "cluster" is not supported by natsts yet; kept in options.raw, no effect',
-      'a.conf:2:1: "gateway" is not supported by natsts yet; kept in options.raw, no effect',
-      'a.conf:3:1: "leaf" is not supported by natsts yet; kept in options.raw, no effect',
-      'a.conf:4:1: "accounts" is not supported by natsts yet; kept in options.raw, no effect',
+      'a.conf:1:0: "gateway" is not supported by natsts yet; kept in options.raw, no effect',
+      'a.conf:2:1: "leaf" is not supported by natsts yet; kept in options.raw, no effect',
+      'a.conf:3:1: "accounts" is not supported by natsts yet; kept in options.raw, no effect',
     ]);
+  });
+
+  it("parses the cluster block", () => {
+    const { o, issues } = apply(
+      'cluster { name: c1, listen: "127.0.0.1:6222", routes: [nats://a:6222, "nats-route://u:p@b:6223"], no_advertise: true,\n' +
+        "connect_retries: 3, pool_size: -1, authorization { user: ru, password: rp }, compression: off }\n",
+    );
+    expect(o.cluster).toEqual({
+      name: "c1", host: "127.0.0.1", port: 6222, routes: ["nats://a:6222", "nats-route://u:p@b:6223"], noAdvertise: true,
+      connectRetries: 3, poolSize: -1, user: "ru", password: "rp",
+    });
+    expect(issues.map(issueText)).toEqual(['a.conf:2:78: "cluster.compression" is not supported by natsts yet; ignored']);
+    expect(apply("cluster { routes: [nats://x] }\n").issues.map(issueText)).toEqual(["a.conf:1:19: error parsing route url [nats://x]"]);
   });
 
   const unsupported: Array<[string, string]> = [

@@ -2,6 +2,7 @@
 // `<file>:<line>:<col>: <message>` (the position of the key, or of the array element, at fault), and
 // processing goes on so that one run reports all of them, as nats-server does.
 
+import { applyCluster } from "./cluster.js";
 import { type Options, MINUTE, SECOND } from "./options.js";
 import { type ConfEntry, type ConfMap, type ConfNode, type Pos, goTypeName, natsPos } from "./parser.js";
 import { UnitError, formatGoDuration, goQuote, nsToMs, parseGoDuration, parseJetStreamSizeString } from "./units.js";
@@ -21,7 +22,7 @@ export function issueText(i: Issue): string {
 
 /** Blocks stored untouched in Options.raw for the issues that will implement them. */
 const RAW_KEYS: ReadonlyMap<string, string> = new Map([
-  ["cluster", "cluster"], ["gateway", "gateway"], ["leafnodes", "leafnodes"], ["leaf", "leafnodes"], ["accounts", "accounts"],
+  ["gateway", "gateway"], ["leafnodes", "leafnodes"], ["leaf", "leafnodes"], ["accounts", "accounts"],
 ]);
 
 /** Top-level keys nats-server accepts that natsts does not implement (yet). */
@@ -259,6 +260,7 @@ class Applier {
         else this.authorization(e, e.value);
         return;
       case "jetstream": return this.jetstream(e);
+      case "cluster": return applyCluster(e, o.cluster, (sev, pos, msg) => this.add(sev, pos, msg));
       case "store_dir": return this.storeDir(e);
     }
     const raw = RAW_KEYS.get(key);

@@ -13,6 +13,25 @@ export interface JetStreamOptions {
   domain: string;
 }
 
+/** `cluster {}` / --cluster: routes between the servers of one cluster (full mesh). */
+export interface ClusterOptions {
+  name: string;
+  host: string;
+  /** 0 = no cluster listener; -1 = random port */
+  port: number;
+  /** routes to solicit (nats-route://host:port or nats://host:port) */
+  routes: string[];
+  /** do not tell clients about the other members' URLs */
+  noAdvertise: boolean;
+  /** attempts for an implicit (gossiped) route before giving up; configured routes retry forever */
+  connectRetries: number;
+  /** accepted for compatibility; natsts keeps one connection per peer */
+  poolSize: number;
+  /** route authorization (both directions) */
+  user: string;
+  password: string;
+}
+
 export interface Options {
   /** the config file this came from, if any (for reload) */
   configFile: string;
@@ -54,10 +73,11 @@ export interface Options {
   /** simple authorization block (token or single user); full accounts come with their own issue */
   authorization: AuthorizationOptions;
   jetstream: JetStreamOptions;
+  cluster: ClusterOptions;
   /** -VV / trace_verbose: trace the system account's traffic too */
   traceVerbose: boolean;
   /**
-   * Config blocks kept for the issues that will implement them: cluster, gateway, leafnodes (also
+   * Config blocks kept for the issues that will implement them: gateway, leafnodes (also
    * spelled leaf), accounts. Each value is the parsed node (config/parser.ts ConfNode, with file/line/col
    * positions for error messages); plainValue() turns it into plain data.
    */
@@ -114,6 +134,17 @@ export function defaultOptions(): Options {
       maxFileStore: -1,
       syncInterval: "always",
       domain: "",
+    },
+    cluster: {
+      name: "",
+      host: "0.0.0.0",
+      port: 0,
+      routes: [],
+      noAdvertise: false,
+      connectRetries: 0,
+      poolSize: 3,
+      user: "",
+      password: "",
     },
     traceVerbose: false,
     raw: {},

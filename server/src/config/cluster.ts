@@ -1,0 +1,103 @@
+// The `cluster {}` block: listen address, cluster name, routes, route authorization and the
+// options natsts accepts for compatibility (pool_size, compression, ...).
+
+import type { ClusterOptions } from "./options.js";
+import { type ConfEntry, type ConfNode, type Pos, goTypeName } from "./parser.js";
+
+export type Report = (severity: "error" | "unsupported", pos: Pos, message: string) => void;
+
+const IGNORED = new Set([
+  "tls", "advertise", "cluster_advertise", "connect_backoff", "permissions", "accounts", "compression",
+  "ping_interval", "ping_max", "write_deadline", "write_timeout",
+]);
+
+/** Splits `[nats://|nats-route://][user:pass@]host:port` into host and port; null if it does not parse. */
+export function parseRouteURL(url: string): { host: string; port: number } | null {
+  const m = /^(?:[a-z-]+:\/\/)?(?:[^@/]*@)?(\[[^\]]*\]|[^:/]*):(-?\d+)\/?$/.exec(url.trim());
+  if (m === null) return null;
+  const host = m[1].startsWith("[") ? m[1].slice(1, -1) : m[1];
+  return { host: host === "" ? "0.0.0.0" : host, port: Number(m[2]) };
+}
+
+function typeErr(report: Report, e: ConfEntry, want: string): void {
+  report("error", e.keyPos, `interface conversion: interface {} is ${goTypeName(e.value)}, not ${want}`);
+}
+
+function str(report: Report, e: ConfEntry): string | undefined {
+  if (e.value.kind === "string") return e.value.value;
+  typeErr(report, e, "string");
+  return undefined;
+}
+
+function int(report: Report, e: ConfEntry): number | undefined {
+  if (e.value.kind === "int") return e.value.value;
+  typeErr(report, e, "int64");
+  return undefined;
+}
+
+export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): void {
+  const v: ConfNode = e.value;
+  if (v.kind !== "map") {
+    typeErr(report, e, "map[string]interface {}");
+    return;
+  }
+  for (const f of v.entries.values()) {
+    const key = f.key.toLowerCase();
+    switch (key) {
+      case "name": c.name = str(report, f) ?? c.name; break;
+      case "host": case "net": c.host = str(report, f) ?? c.host; break;
+      case "port": c.port = int(report, f) ?? c.port; break;
+      case "listen": {
+        if (f.value.kind === "int") {
+          c.port = f.value.value;
+          break;
+        }
+        const s = str(report, f);
+        if (s === undefined) break;
+        const hp = parseRouteURL(s);
+        if (hp === null) report("error", f.keyPos, `could not parse address string "${s}"`);
+        else {
+          c.host = hp.host;
+          c.port = hp.port;
+        }
+        break;
+      }
+      case "routes": {
+        if (f.value.kind !== "array") {
+          typeErr(report, f, "[]interface {}");
+          break;
+        }
+        c.routes = [];
+        for (const item of f.value.items) {
+          if (item.kind === "string" && parseRouteURL(item.value) !== null) c.routes.push(item.value);
+          else report("error", item.pos, `error parsing route url [${item.kind === "string" ? item.value : goTypeName(item)}]`);
+        }
+        break;
+      }
+      case "no_advertise":
+        if (f.value.kind === "bool") c.noAdvertise = f.value.value;
+        else typeErr(report, f, "bool");
+        break;
+      case "connect_retries": c.connectRetries = int(report, f) ?? c.connectRetries; break;
+      case "pool_size": c.poolSize = int(report, f) ?? c.poolSize; break;
+      case "authorization": clusterAuth(f, c, report); break;
+      default:
+        if (IGNORED.has(key)) report("unsupported", f.keyPos, `"cluster.${f.key}" is not supported by natsts yet; ignored`);
+        else if (!f.usedAsVariable) report("error", f.keyPos, `unknown field "${f.key}"`);
+    }
+  }
+}
+
+function clusterAuth(e: ConfEntry, c: ClusterOptions, report: Report): void {
+  if (e.value.kind !== "map") {
+    typeErr(report, e, "map[string]interface {}");
+    return;
+  }
+  for (const f of e.value.entries.values()) {
+    const key = f.key.toLowerCase();
+    if (key === "user" || key === "username") c.user = str(report, f) ?? c.user;
+    else if (key === "password" || key === "pass") c.password = str(report, f) ?? c.password;
+    else if (key === "timeout") continue;
+    else report("unsupported", f.keyPos, `"cluster.authorization.${f.key}" is not supported by natsts yet; ignored`);
+  }
+}
