@@ -117,6 +117,17 @@ export const RANDOM_CASES: DiffCase[] = [
     body: { name: "A", ...cfg },
     setup: [mkStream({ name: "A", deny_delete: i % 3 === 0, allow_msg_ttl: i % 4 === 0, retention: i % 5 === 0 ? "workqueue" : "limits" })],
   })),
+  ...generate(CONSUMER_POOL, 120, seed(17), 0.12).map((cfg, i): DiffCase => ({
+    name: `random consumer update #${i}`,
+    subject: "CONSUMER.CREATE.S.C",
+    body: { stream_name: "S", config: { ...cfg, durable_name: "C" }, ...(i % 5 === 0 ? { action: "update" } : {}) },
+    setup: [
+      STREAM_S,
+      i % 2 === 0
+        ? { subject: "CONSUMER.CREATE.S.C", body: { stream_name: "S", config: { durable_name: "C", ack_policy: "explicit", filter_subject: "s.a" } } }
+        : { subject: "CONSUMER.CREATE.S.C", body: { stream_name: "S", config: { durable_name: "C", deliver_subject: "dc", idle_heartbeat: S, flow_control: true } } },
+    ],
+  })),
   ...generate(CONSUMER_POOL, 250, seed(13), 0.15).map((cfg, i): DiffCase => {
     const workqueue = i % 4 === 3;
     const stream = workqueue ? "W" : "S";

@@ -194,7 +194,6 @@ const deliveryCheck: Check = (c, ctx) => {
     if (hasWildcard(ds)) return JSErr.JSConsumerDeliverToWildcardsErr();
     for (const s of ctx.stream.subjects ?? []) if (subjectsOverlap(ds, s)) return JSErr.JSConsumerDeliverCycleErr();
     if (num(c.max_waiting) !== 0) return JSErr.JSConsumerPushMaxWaitingErr();
-    if (c.direct === true && str(c.durable_name) !== "") return JSErr.JSConsumerDirectRequiresEphemeralErr();
     return undefined;
   }
   if (num(c.rate_limit_bps) > 0) return JSErr.JSConsumerPullWithRateLimitErr();
@@ -211,6 +210,7 @@ const deliveryCheck: Check = (c, ctx) => {
 /** Push settings checked before the delivery policy. */
 const pushEarlyCheck: Check = (c) => {
   if (isPush(c) && c.ack_policy === "none" && num(c.max_ack_pending) > 0) return JSErr.JSConsumerMaxPendingAckPolicyRequiredErr();
+  if (isPush(c) && c.direct === true && str(c.durable_name) !== "") return JSErr.JSConsumerDirectRequiresEphemeralErr();
   const hb = num(c.idle_heartbeat);
   if (hb > 0 && hb < MIN_HEARTBEAT) return JSErr.JSConsumerSmallHeartbeatErr();
   return undefined;

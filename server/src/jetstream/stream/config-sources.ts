@@ -26,8 +26,8 @@ function externalError(s: Loose): ApiError | undefined {
   return undefined;
 }
 
-/** Mirror rules that do not depend on other streams. */
-export function mirrorError(c: Loose): ApiError | undefined {
+/** Mirror rules; `originCheck` runs where nats-server compares the mirror with its origin stream. */
+export function mirrorError(c: Loose, originCheck: () => ApiError | undefined): ApiError | undefined {
   const m = c.mirror as Loose | undefined;
   if (m === undefined || m === null) return undefined;
   if (typeof c.first_seq === "number" && c.first_seq > 0) return JSErr.JSMirrorWithFirstSeqErr();
@@ -38,6 +38,8 @@ export function mirrorError(c: Loose): ApiError | undefined {
   if (c.allow_atomic === true) return JSErr.JSMirrorWithAtomicPublishErr();
   if (c.allow_msg_schedules === true) return JSErr.JSMirrorWithMsgSchedulesErr();
   if (typeof c.subject_delete_marker_ttl === "number" && c.subject_delete_marker_ttl > 0) return invalid("subject delete markers forbidden on mirrors");
+  const originErr = originCheck();
+  if (originErr !== undefined) return originErr;
   const name = str(m.name);
   if (!isValidName(name)) return JSErr.JSMirrorInvalidStreamName();
   if (name === str(c.name)) return invalid("detected cycle");

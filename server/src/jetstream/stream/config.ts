@@ -176,12 +176,15 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: 
   if (c.allow_rollup_hdrs === true && c.deny_purge === true) return invalid("roll-ups require the purge permission");
 
   // a mirror serves direct gets exactly when its origin does
-  const origin = hasMirror ? lookup(str((c.mirror as Loose).name)) : undefined;
-  if (origin !== undefined && origin.allow_direct !== (c.mirror_direct === true)) {
-    if (pedantic) return JSErr.JSPedanticErrF({ err: "origin stream has direct get set, mirror has it disabled" });
-    c.mirror_direct = origin.allow_direct;
-  }
-  const mErr = mirrorError(c);
+  const alignWithOrigin = (): ApiError | undefined => {
+    const origin = hasMirror ? lookup(str((c.mirror as Loose).name)) : undefined;
+    if (origin !== undefined && origin.allow_direct !== (c.mirror_direct === true)) {
+      if (pedantic) return JSErr.JSPedanticErrF({ err: "origin stream has direct get set, mirror has it disabled" });
+      c.mirror_direct = origin.allow_direct;
+    }
+    return undefined;
+  };
+  const mErr = mirrorError(c, alignWithOrigin);
   if (mErr !== undefined) return mErr;
   const sErr = sourcesError(c);
   if (sErr !== undefined) return sErr;
