@@ -8,6 +8,12 @@ export interface SubLike {
   readonly queue: string | null;
 }
 
+/** Told about every subscription that comes and goes (route interest propagation). */
+export interface SublistObserver<S> {
+  inserted(sub: S): void;
+  removed(sub: S): void;
+}
+
 export interface MatchResult<S extends SubLike> {
   /** plain subscriptions: every one gets the message */
   readonly psubs: readonly S[];
@@ -40,6 +46,7 @@ interface Level<S> {
 
 const CACHE_MAX = 1024;
 const CACHE_SWEEP = 256;
+const DOORKEEPER_MAX = 4096;
 
 function newLevel<S>(): Level<S> {
   return { nodes: new Map(), pwc: null, fwc: null };
@@ -59,11 +66,14 @@ const EMPTY: MatchResult<never> = Object.freeze({ psubs: Object.freeze([]), qsub
 export class Sublist<S extends SubLike> {
   private readonly root: Level<S> = newLevel();
   private readonly cache: Map<string, MatchResult<S>> | null;
+  /** subjects that missed the cache once (see match) */
+  private readonly seenOnce = new Set<string>();
   private count = 0;
   private inserts = 0;
   private removes = 0;
   private matches = 0;
   private cacheHits = 0;
+  observer: SublistObserver<S> | null = null;
 
   constructor(cacheEnabled = true) {
     this.cache = cacheEnabled ? new Map() : null;
@@ -107,6 +117,7 @@ export class Sublist<S extends SubLike> {
     this.count++;
     this.inserts++;
     this.invalidate(sub.subject);
+    this.observer?.inserted(sub);
   }
 
   /** Removes a subscription; returns false when it was not there. */
@@ -143,6 +154,7 @@ export class Sublist<S extends SubLike> {
     this.count--;
     this.removes++;
     this.invalidate(sub.subject);
+    this.observer?.removed(sub);
     return true;
   }
 
@@ -162,8 +174,15 @@ export class Sublist<S extends SubLike> {
     const result: MatchResult<S> =
       psubs.length === 0 && qgroups.size === 0 ? EMPTY : { psubs, qsubs: [...qgroups.values()] };
     if (cache !== null) {
-      if (cache.size >= CACHE_MAX) this.sweepCache();
-      cache.set(subject, result);
+      // admit a subject to the cache on its second miss: one-off subjects (ack replies, unique
+      // inboxes) would otherwise push out the ones that repeat
+      if (this.seenOnce.has(subject)) {
+        if (cache.size >= CACHE_MAX) this.sweepCache();
+        cache.set(subject, result);
+      } else {
+        if (this.seenOnce.size >= DOORKEEPER_MAX) this.seenOnce.clear();
+        this.seenOnce.add(subject);
+      }
     }
     return result;
   }
