@@ -1,9 +1,18 @@
 // Message routing for one published message: match the subject in the sublist, deliver to
-// every plain subscription and to one member of each queue group, and answer a request that
-// reached nobody with the 503 no-responders status when the publisher asked for it.
+// every plain subscription and to one member of each queue group, hand the message on to the
+// cluster's routes (local publishers only), and answer a request that reached nobody with the 503
+// no-responders status when the publisher asked for it.
 
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Sublist } from "./sublist/sublist.js";
+
+/** The cluster's side of a locally published message (server/src/cluster). */
+export interface Forwarder {
+  /** sends to the routes with interest, skipping queue groups served locally; returns how many took it */
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: ReadonlySet<string>): number;
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 function noRespondersHeader(subject: string): Buffer {
   return Buffer.from(`NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n`, "latin1");
@@ -20,13 +29,18 @@ export function processMsg(
   end: number,
   /** match on `subject` but present the message as this subject (JetStream deliveries) */
   presentAs: string | null = null,
+  /** routes to forward a locally published message to */
+  forwarder: Forwarder | null = null,
+  /** a message from a route: the only queue groups it may go to here */
+  routeQueues: readonly string[] | null = null,
 ): number {
   const r = sublist.match(subject);
-  if (r.psubs.length === 0 && r.qsubs.length === 0) {
+  if (r.psubs.length === 0 && r.qsubs.length === 0 && forwarder === null) {
     if (reply !== null && from.opts.noResponders) sendNoResponders(sublist, from, subject, reply);
     return 0;
   }
   const payload = start === 0 && end === src.length ? src : src.subarray(start, end);
+  let served: Set<string> | null = null;
   const msgSubject = presentAs ?? subject;
   const echo = from.opts.echo;
   let delivered = 0;
@@ -40,16 +54,20 @@ export function processMsg(
   for (let g = 0; g < qsubs.length; g++) {
     const members = qsubs[g];
     const n = members.length;
+    const queue = members[0]?.queue ?? "";
+    if (routeQueues !== null && !routeQueues.includes(queue)) continue;
     const first = n === 1 ? 0 : Math.floor(Math.random() * n);
     for (let k = 0; k < n; k++) {
       const sub = members[(first + k) % n];
       if (!echo && sub.client === from) continue;
       if (sub.client.deliver(sub, msgSubject, reply, hdrLen, payload, from)) {
         delivered++;
+        if (forwarder !== null) (served ??= new Set()).add(queue);
         break;
       }
     }
   }
+  if (forwarder !== null) delivered += forwarder.forward(subject, reply, hdrLen, payload, served ?? NONE);
   if (delivered === 0 && reply !== null && from.opts.noResponders) {
     sendNoResponders(sublist, from, subject, reply);
   }

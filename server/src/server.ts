@@ -9,6 +9,7 @@ import { Client, type ClientHost, type ServerCounters } from "./client/client.js
 import type { ConnectOptions } from "./client/connect.js";
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
+import { RouteManager } from "./cluster/manager.js";
 import { processMsg } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
 import { startJetStream } from "./jetstream/start.js";
@@ -68,6 +69,8 @@ export class NatsServer implements ClientHost {
   /** set once the JetStream subsystem runs; INFO advertises JetStream only then */
   jetStreamActive = false;
   jetstream: JetStream | null = null;
+  /** the cluster's routes, when a cluster listener is configured */
+  routes: RouteManager | null = null;
 
   private listener: NetServer | null = null;
   private nextCid = 1;
@@ -117,15 +120,30 @@ export class NatsServer implements ClientHost {
     const addr = listener.address();
     this.port = typeof addr === "object" && addr !== null ? addr.port : o.port;
     this.logger.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
+    if (o.cluster.port !== 0) {
+      this.routes = new RouteManager(this, o.cluster);
+      await this.routes.start();
+    }
     this.writePortsFile();
     this.logger.info("Server is ready");
   }
 
   /** The URLs clients and monitors reach this server on (as in the ports file). */
-  listenURLs(): { nats: string[]; monitoring: string[] } {
+  listenURLs(): { nats: string[]; monitoring: string[]; cluster?: string[] } {
     const nats = [`nats://${hostPort(this.advertiseHost(), this.port)}`];
     const monitoring = this.monitor !== null ? [`http://${hostPort(this.advertiseHost(this.options.httpHost), this.monitor.port)}`] : [];
-    return { nats, monitoring };
+    return this.routes !== null ? { nats, monitoring, cluster: [this.routes.listenURL()] } : { nats, monitoring };
+  }
+
+  /** host:port clients reach this server on (client_advertise, else the listen address) */
+  clientURL(): string {
+    const adv = this.options.clientAdvertise;
+    if (adv !== "") return adv.includes(":") ? adv : `${adv}:${this.port}`;
+    return hostPort(this.advertiseHost(), this.port);
+  }
+
+  nextConnectionId(): number {
+    return this.nextCid++;
   }
 
   private advertiseHost(host = this.options.host): string {
@@ -181,6 +199,11 @@ export class NatsServer implements ClientHost {
       info.client_id = client.cid;
       info.client_ip = client.host.startsWith("::ffff:") ? client.host.slice(7) : client.host;
     }
+    if (this.routes !== null) {
+      info.cluster = this.routes.name;
+      const urls = this.routes.clientConnectURLs();
+      if (urls.length > 0) info.connect_urls = urls;
+    }
     if (this.lameDuck) info.ldm = true;
     Object.assign(info, extra);
     info.api_lvl = API_LEVEL;
@@ -214,7 +237,23 @@ export class NatsServer implements ClientHost {
     end: number,
     presentAs: string | null = null,
   ): number {
-    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs);
+    const forwarder = presentAs === null ? this.routes : null;
+    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, forwarder);
+  }
+
+  /** A message from a route: local subscribers only, never forwarded again (one hop). */
+  deliverFromRoute(from: Publisher, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    this.counters.inMsgs++;
+    this.counters.inBytes += payload.length;
+    processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, null, null, queues);
+  }
+
+  /** Cluster members came or went: protocol-1 clients get an async INFO with the new connect_urls. */
+  clusterChanged(): void {
+    if (this.routes === null || this.routes.opts.noAdvertise) return;
+    for (const c of this.clients.values()) {
+      if (c.opts.protocol >= 1 && c.connectReceived) c.sendRaw(this.infoFor(c));
+    }
   }
 
   /** A server-side client for a subsystem (JetStream, system services). */
@@ -262,7 +301,7 @@ export class NatsServer implements ClientHost {
       if (JSON.stringify(next[key]) !== JSON.stringify(prev[key])) changed.push(key);
     }
     const notReloadable = changed.filter((k) =>
-      ["host", "port", "httpPort", "httpHost", "jetstream", "serverName", "portsFileDir", "pidFile"].includes(k),
+      ["host", "port", "httpPort", "httpHost", "jetstream", "cluster", "serverName", "portsFileDir", "pidFile"].includes(k),
     );
     if (notReloadable.length > 0) {
       throw new Error(`config reload not supported for ${notReloadable.join(", ")}`);
@@ -313,6 +352,7 @@ export class NatsServer implements ClientHost {
     this.stopped = true;
     this.logger.info("Initiating Shutdown...");
     this.listener?.close();
+    this.routes?.shutdown();
     for (const c of [...this.clients.values()]) c.close(ClosedReason.ServerShutdown);
     if (this.jetstream !== null) await this.jetstream.stop();
     if (this.monitor !== null) await this.monitor.close();

@@ -1,0 +1,129 @@
+// Interest and messages across routes: local subscriptions become RS+/RS- (one per subject,
+// queue groups with their weight), and a locally published message goes to every route whose
+// peer has interest, each queue group to at most one server cluster-wide.
+
+import type { SubLike, SublistObserver } from "../sublist/sublist.js";
+import type { Route } from "./route.js";
+
+interface Interest {
+  readonly subject: string;
+  readonly queue: string | null;
+  count: number;
+}
+
+function keyOf(subject: string, queue: string | null): string {
+  return queue === null ? subject : `${subject} ${queue}`;
+}
+
+/** Counts local subscriptions per subject/queue and tells the routes when that changes. */
+export class LocalInterest implements SublistObserver<SubLike> {
+  private readonly byKey = new Map<string, Interest>();
+
+  constructor(private readonly routes: () => Iterable<Route>) {}
+
+  inserted(sub: SubLike): void {
+    const key = keyOf(sub.subject, sub.queue);
+    let i = this.byKey.get(key);
+    if (i === undefined) {
+      i = { subject: sub.subject, queue: sub.queue, count: 0 };
+      this.byKey.set(key, i);
+    }
+    i.count++;
+    // plain interest is announced once; a queue group's weight on every change
+    if (i.queue !== null || i.count === 1) for (const r of this.routes()) r.sendSub(i.subject, i.queue, i.count);
+  }
+
+  removed(sub: SubLike): void {
+    const key = keyOf(sub.subject, sub.queue);
+    const i = this.byKey.get(key);
+    if (i === undefined) return;
+    i.count--;
+    if (i.count <= 0) {
+      this.byKey.delete(key);
+      for (const r of this.routes()) r.sendUnsub(i.subject, i.queue);
+    } else if (i.queue !== null) {
+      for (const r of this.routes()) r.sendSub(i.subject, i.queue, i.count);
+    }
+  }
+
+  /** Everything this server is interested in, for a route that just connected. */
+  sendAll(r: Route): void {
+    const lines: string[] = [];
+    for (const i of this.byKey.values()) {
+      lines.push(i.queue === null ? `RS+ $G ${i.subject}\r\n` : `RS+ $G ${i.subject} ${i.queue} ${i.count}\r\n`);
+    }
+    if (lines.length > 0) r.sendText(lines.join(""));
+  }
+}
+
+const NO_QUEUES: readonly string[] = [];
+
+/**
+ * Sends a locally published message to the routes with matching interest. Queue groups already
+ * served here are skipped; any other group goes to one route, picked by the groups' weights.
+ * Returns how many routes took the message.
+ */
+export function forwardToRoutes(
+  routes: Iterable<Route>,
+  subject: string,
+  reply: string | null,
+  hdrLen: number,
+  payload: Buffer,
+  served: ReadonlySet<string>,
+): number {
+  let plain: Route[] | null = null;
+  let groups: Map<string, Array<{ route: Route; weight: number }>> | null = null;
+  for (const route of routes) {
+    const m = route.interest.match(subject);
+    if (m.psubs.length > 0) (plain ??= []).push(route);
+    for (const group of m.qsubs) {
+      const name = group[0]?.queue;
+      if (name === undefined || name === null || served.has(name)) continue;
+      let weight = 0;
+      for (const s of group) weight += Math.max(1, s.weight);
+      groups ??= new Map();
+      let cands = groups.get(name);
+      if (cands === undefined) {
+        cands = [];
+        groups.set(name, cands);
+      }
+      const same = cands.find((c) => c.route === route);
+      if (same !== undefined) same.weight += weight;
+      else cands.push({ route, weight });
+    }
+  }
+  if (plain === null && groups === null) return 0;
+  const picked = new Map<Route, string[]>();
+  if (groups !== null) {
+    for (const [name, cands] of groups) {
+      const route = pickWeighted(cands);
+      const list = picked.get(route);
+      if (list === undefined) picked.set(route, [name]);
+      else list.push(name);
+    }
+  }
+  let sent = 0;
+  if (plain !== null) {
+    for (const route of plain) {
+      route.sendMsg(subject, reply, picked.get(route) ?? NO_QUEUES, hdrLen, payload);
+      picked.delete(route);
+      sent++;
+    }
+  }
+  for (const [route, queues] of picked) {
+    route.sendMsg(subject, reply, queues, hdrLen, payload);
+    sent++;
+  }
+  return sent;
+}
+
+function pickWeighted(cands: ReadonlyArray<{ route: Route; weight: number }>): Route {
+  let total = 0;
+  for (const c of cands) total += c.weight;
+  let x = Math.random() * total;
+  for (const c of cands) {
+    x -= c.weight;
+    if (x < 0) return c.route;
+  }
+  return cands[cands.length - 1].route;
+}

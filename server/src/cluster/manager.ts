@@ -1,0 +1,367 @@
+// The cluster: the route listener, solicited routes (configured ones retried with backoff,
+// gossiped ones tried connect_retries+1 times), the registry of connected peers with duplicate
+// resolution, INFO gossip for a full mesh, and the client URLs of the other members.
+
+import { randomBytes } from "node:crypto";
+import { connect, createServer, type Server as NetServer, type Socket } from "node:net";
+import type { Publisher, Subscription } from "../client/subscription.js";
+import { parseRouteURL } from "../config/cluster.js";
+import type { ClusterOptions } from "../config/options.js";
+import type { Logger } from "../logger.js";
+import type { Sublist } from "../sublist/sublist.js";
+import { COMPAT_VERSION } from "../version.js";
+import { forwardToRoutes, LocalInterest } from "./fanout.js";
+import { GLOBAL, Route, type RouteHost, type RouteInfo } from "./route.js";
+
+/** What the cluster needs from its server. */
+export interface ClusterServer {
+  readonly serverId: string;
+  readonly serverName: string;
+  readonly logger: Logger;
+  readonly sublist: Sublist<Subscription>;
+  readonly options: { readonly maxPayload: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
+  nextConnectionId(): number;
+  /** this server's client URL (host:port) */
+  clientURL(): string;
+  /** delivers a route message to local subscribers only (queue groups limited to `queues`) */
+  deliverFromRoute(from: Publisher, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+  /** the set of peers (and so the client connect_urls) changed */
+  clusterChanged(): void;
+}
+
+const MAX_BACKOFF = 30_000;
+const ROUTE_PING_CAP = 30_000;
+
+export class RouteManager implements RouteHost {
+  /** registered routes by remote server id */
+  readonly routes = new Map<string, Route>();
+  private readonly connections = new Set<Route>();
+  private readonly implicitDialing = new Set<string>();
+  private readonly configuredPeer = new Map<string, string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly local: LocalInterest;
+  private listener: NetServer | null = null;
+  private stopped = false;
+  readonly dynamicName: boolean;
+  name: string;
+  port = 0;
+
+  constructor(
+    private readonly srv: ClusterServer,
+    readonly opts: ClusterOptions,
+  ) {
+    this.dynamicName = opts.name === "";
+    this.name = opts.name !== "" ? opts.name : randomBytes(11).toString("base64url");
+    this.local = new LocalInterest(() => this.routes.values());
+    srv.sublist.observer = this.local;
+  }
+
+  get logger(): Logger {
+    return this.srv.logger;
+  }
+  get maxPayload(): number {
+    return this.srv.options.maxPayload;
+  }
+  get pingInterval(): number {
+    return Math.min(this.srv.options.pingInterval, ROUTE_PING_CAP);
+  }
+  get pingMax(): number {
+    return this.srv.options.pingMax;
+  }
+  get authTimeout(): number {
+    return this.srv.options.authTimeout;
+  }
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    this.logger.info(`Cluster name is ${this.name}`);
+    const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.listener = listener;
+    await new Promise<void>((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen(o.port === -1 ? 0 : o.port, o.host, () => {
+        listener.off("error", reject);
+        resolve();
+      });
+    });
+    const addr = listener.address();
+    this.port = typeof addr === "object" && addr !== null ? addr.port : o.port;
+    this.logger.info(`Listening for route connections on ${o.host}:${this.port}`);
+    for (const url of o.routes) this.solicitConfigured(url, 0);
+  }
+
+  /** nats-route://host:port of the listener, as other servers reach it */
+  listenURL(): string {
+    return `nats://${this.advertiseHost()}:${this.port}`;
+  }
+
+  private advertiseHost(): string {
+    const h = this.opts.host;
+    return h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h;
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listener?.close();
+    for (const r of [...this.connections]) r.close("Server Shutdown");
+    this.srv.sublist.observer = null;
+  }
+
+  // ---- connections ----
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const r = new Route(this.srv.nextConnectionId(), socket, false, null, this);
+    this.connections.add(r);
+    this.logger.debug(`${r.logPrefix} - Route connection created`);
+    r.begin();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** A configured route: kept up for as long as the server runs. */
+  private solicitConfigured(url: string, attempt: number): void {
+    const peer = this.configuredPeer.get(url);
+    if (peer !== undefined && this.routes.has(peer)) {
+      // connected (maybe by the peer's own dial): look again later
+      this.later(1000, () => this.solicitConfigured(url, 0));
+      return;
+    }
+    this.dial(url, url, (ok) => {
+      const delay = ok ? 1000 : Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(attempt, 5));
+      this.later(delay, () => this.solicitConfigured(url, ok ? 0 : attempt + 1));
+    });
+  }
+
+  /** A route learned by gossip: tried connect_retries+1 times, not re-dialed once it closes. */
+  private solicitImplicit(url: string, attempt = 0): void {
+    this.implicitDialing.add(url);
+    this.dial(url, null, (ok) => {
+      if (ok || attempt >= this.opts.connectRetries) {
+        this.implicitDialing.delete(url);
+        return;
+      }
+      this.later(1000, () => this.solicitImplicit(url, attempt + 1));
+    });
+  }
+
+  /** Dials `url`; `done(registered)` runs when the connection closes or fails. */
+  private dial(url: string, configured: string | null, done: (wasRegistered: boolean) => void): void {
+    const hp = parseRouteURL(url);
+    if (hp === null) {
+      this.logger.error(`Error parsing route url ${JSON.stringify(url)}`);
+      return;
+    }
+    this.logger.debug(`Trying to connect to route on ${hp.host}:${hp.port}`);
+    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    const onError = (err: Error): void => {
+      this.logger.debug(`Error trying to connect to route: ${err.message}`);
+      done(false);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      if (this.stopped) {
+        socket.destroy();
+        return;
+      }
+      const r = new Route(this.srv.nextConnectionId(), socket, true, configured, this);
+      r.dialedURL = url;
+      r.onClosed = () => done(r.registered);
+      this.connections.add(r);
+      this.logger.debug(`${r.logPrefix} - Route connection created`);
+      r.begin();
+    });
+  }
+
+  // ---- RouteHost ----
+
+  routeInfo(): Buffer {
+    const info: Record<string, unknown> = {
+      server_id: this.srv.serverId,
+      server_name: this.srv.serverName,
+      version: COMPAT_VERSION,
+      proto: 3,
+      go: `node${process.version}`,
+      host: this.advertiseHost(),
+      port: this.port,
+      headers: true,
+      max_payload: this.srv.options.maxPayload,
+    };
+    if (this.opts.user !== "") info.auth_required = true;
+    info.cluster = this.name;
+    if (this.dynamicName) info.cluster_dynamic = true;
+    info.connect_urls = [this.srv.clientURL()];
+    return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
+  }
+
+  connectLine(r: Route): Buffer {
+    const url = r.dialedURL;
+    const m = /^[a-z-]+:\/\/([^:@/]*):([^@/]*)@/.exec(url);
+    const user = m !== null ? decodeURIComponent(m[1]) : this.opts.user;
+    const pass = m !== null ? decodeURIComponent(m[2]) : this.opts.password;
+    const c: Record<string, unknown> = { echo: true, verbose: false, pedantic: false };
+    if (user !== "") {
+      c.user = user;
+      c.pass = pass;
+    }
+    Object.assign(c, { tls_required: false, headers: true, name: this.srv.serverId, cluster: this.name });
+    if (this.dynamicName) c.cluster_dynamic = true;
+    c.lnoc = true;
+    return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
+  }
+
+  checkConnect(r: Route, json: string): string | null {
+    let c: { user?: unknown; pass?: unknown; cluster?: unknown; cluster_dynamic?: unknown };
+    try {
+      c = JSON.parse(json) as typeof c;
+    } catch (err) {
+      this.logger.error(`${r.logPrefix} - bad route CONNECT: ${(err as Error).message}`);
+      return "Protocol Violation";
+    }
+    if (this.opts.user !== "" && (c.user !== this.opts.user || c.pass !== this.opts.password)) {
+      this.logger.error(`${r.logPrefix} - authentication error`);
+      return "Authorization Violation";
+    }
+    if (typeof c.cluster === "string" && !this.clusterNameOK(r, c.cluster, c.cluster_dynamic === true)) {
+      return "Cluster Name Conflict";
+    }
+    return null;
+  }
+
+  private clusterNameOK(r: Route, name: string, remoteDynamic: boolean): boolean {
+    if (name === this.name || remoteDynamic) return true;
+    if (this.dynamicName && this.routes.size === 0) {
+      this.name = name;
+      this.logger.info(`Cluster name updated to ${name}`);
+      return true;
+    }
+    this.logger.error(`${r.logPrefix} - Rejecting connection, cluster name ${JSON.stringify(name)} does not match ${JSON.stringify(this.name)}`);
+    return false;
+  }
+
+  register(r: Route, info: RouteInfo): boolean {
+    if (info.server_id === this.srv.serverId) {
+      this.logger.debug(`${r.logPrefix} - Detected route to self, ignoring ${r.dialedURL}`);
+      r.close("Duplicate Route");
+      return false;
+    }
+    if (typeof info.cluster === "string" && !this.clusterNameOK(r, info.cluster, info.cluster_dynamic === true)) {
+      r.sendText(`-ERR 'Cluster Name Conflict'\r\n`);
+      r.close("Cluster Name Conflict");
+      return false;
+    }
+    r.remoteId = info.server_id;
+    r.remoteName = info.server_name ?? info.server_id;
+    r.remoteCluster = info.cluster ?? "";
+    r.connectURLs = info.connect_urls ?? [];
+    r.routeURL = this.peerRouteURL(r, info);
+    if (r.configuredURL !== null) this.configuredPeer.set(r.configuredURL, r.remoteId);
+    const existing = this.routes.get(r.remoteId);
+    if (existing !== undefined) {
+      // both sides dialed: keep the connection dialed by the server with the smaller id
+      const dialer = (x: Route): string => (x.solicited ? this.srv.serverId : x.remoteId);
+      const keepNew = dialer(r) !== dialer(existing) && dialer(r) < dialer(existing);
+      const drop = keepNew ? existing : r;
+      this.logger.debug(`${drop.logPrefix} - Removing duplicate route to ${r.remoteId}`);
+      if (!keepNew) {
+        drop.close("Duplicate Route");
+        return false;
+      }
+      this.routes.delete(r.remoteId);
+      drop.close("Duplicate Route");
+    }
+    this.routes.set(r.remoteId, r);
+    this.logger.info(`${r.logPrefix} - Route connection created to ${r.remoteName} (${r.remoteId})`);
+    this.local.sendAll(r);
+    this.gossip(r);
+    this.srv.clusterChanged();
+    return true;
+  }
+
+  private peerRouteURL(r: Route, info: RouteInfo): string {
+    if (r.solicited && r.dialedURL !== "") {
+      const hp = parseRouteURL(r.dialedURL);
+      if (hp !== null) return `nats-route://${hp.host}:${hp.port}/`;
+    }
+    let host = info.host ?? "";
+    if (host === "" || host === "0.0.0.0" || host === "::") host = r.host.startsWith("::ffff:") ? r.host.slice(7) : r.host;
+    return `nats-route://${host}:${info.port ?? 0}/`;
+  }
+
+  /** Tells the other peers about a new one, so that they connect to it too. */
+  private gossip(r: Route): void {
+    const hp = parseRouteURL(r.routeURL);
+    const info = {
+      server_id: r.remoteId,
+      server_name: r.remoteName,
+      host: hp?.host ?? "",
+      port: hp?.port ?? 0,
+      cluster: r.remoteCluster,
+      ip: r.routeURL,
+      connect_urls: r.connectURLs,
+    };
+    const line = `INFO ${JSON.stringify(info)}\r\n`;
+    for (const other of this.routes.values()) if (other !== r) other.sendText(line);
+  }
+
+  asyncInfo(r: Route, info: RouteInfo): void {
+    if (info.server_id === r.remoteId) {
+      if (info.connect_urls !== undefined && JSON.stringify(info.connect_urls) !== JSON.stringify(r.connectURLs)) {
+        r.connectURLs = info.connect_urls;
+        this.srv.clusterChanged();
+      }
+      return;
+    }
+    const id = info.server_id;
+    if (id === this.srv.serverId || this.routes.has(id) || this.stopped) return;
+    let url = info.ip ?? "";
+    if (url === "" && info.host !== undefined && info.port !== undefined) url = `nats-route://${info.host}:${info.port}/`;
+    if (url === "" || this.implicitDialing.has(url)) return;
+    for (const c of this.connections) if (c.dialedURL === url && !c.closed) return;
+    this.logger.debug(`${r.logPrefix} - Learned of route ${id} at ${url}`);
+    this.solicitImplicit(url);
+  }
+
+  inbound(r: Route, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (account !== GLOBAL) return;
+    this.srv.deliverFromRoute(r, subject, reply, queues, hdrLen, payload);
+  }
+
+  closed(r: Route, reason: string): void {
+    this.connections.delete(r);
+    this.logger.debug(`${r.logPrefix} - Router connection closed: ${reason}`);
+    if (r.registered && this.routes.get(r.remoteId) === r) {
+      this.routes.delete(r.remoteId);
+      this.logger.info(`${r.logPrefix} - Route connection to ${r.remoteName} closed: ${reason}`);
+      this.srv.clusterChanged();
+    }
+    r.onClosed?.();
+  }
+
+  // ---- messages ----
+
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: ReadonlySet<string>): number {
+    if (this.routes.size === 0) return 0;
+    return forwardToRoutes(this.routes.values(), subject, reply, hdrLen, payload, served);
+  }
+
+  /** connect_urls for client INFO: this server first, then the other members (none without peers). */
+  clientConnectURLs(): string[] {
+    if (this.opts.noAdvertise || this.routes.size === 0) return [];
+    const urls = [this.srv.clientURL()];
+    for (const r of this.routes.values()) for (const u of r.connectURLs) if (!urls.includes(u)) urls.push(u);
+    return urls;
+  }
+}

@@ -1,0 +1,342 @@
+// One route connection to another server of the cluster: handshake (INFO / CONNECT / INFO),
+// the remote server's interest (RS+/RS-), inbound messages, outbound RMSG/HMSG, PING/PONG.
+
+import type { Socket } from "node:net";
+import { Outbound } from "../client/outbound.js";
+import type { Publisher, Subscription } from "../client/subscription.js";
+import type { Logger } from "../logger.js";
+import { Sublist, type SubLike } from "../sublist/sublist.js";
+import { RouteParseError, RouteParser, type RouteProtocolHandler } from "./parser.js";
+
+/** What a route INFO carries that natsts uses. */
+export interface RouteInfo {
+  server_id: string;
+  server_name?: string;
+  cluster?: string;
+  cluster_dynamic?: boolean;
+  host?: string;
+  port?: number;
+  ip?: string;
+  connect_urls?: string[];
+  auth_required?: boolean;
+}
+
+/** One subject (and queue group) the remote server has interest in. */
+export class RemoteSub implements SubLike {
+  constructor(
+    readonly subject: string,
+    readonly queue: string | null,
+    public weight: number,
+  ) {}
+}
+
+/** What a route needs from the route manager. */
+export interface RouteHost {
+  readonly logger: Logger;
+  readonly maxPayload: number;
+  readonly pingInterval: number;
+  readonly pingMax: number;
+  readonly authTimeout: number;
+  /** INFO line this server sends on routes */
+  routeInfo(): Buffer;
+  /** CONNECT line for a solicited route (credentials from the URL or the cluster block) */
+  connectLine(r: Route): Buffer;
+  /** checks a CONNECT received on an accepted route; returns an error text to refuse it */
+  checkConnect(r: Route, json: string): string | null;
+  /** the first INFO from the peer: returns false when the route is refused (and closed) */
+  register(r: Route, info: RouteInfo): boolean;
+  /** a later INFO: an update from the peer or gossip about another server */
+  asyncInfo(r: Route, info: RouteInfo): void;
+  /** a message from the peer, to be delivered to local subscribers only */
+  inbound(r: Route, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+  closed(r: Route, reason: string): void;
+}
+
+export const GLOBAL = "$G";
+const PING = Buffer.from("PING\r\n");
+const PONG = Buffer.from("PONG\r\n");
+const CRLF = Buffer.from("\r\n");
+
+export class Route implements RouteProtocolHandler, Publisher {
+  readonly kind = "route";
+  readonly opts = { echo: true, noResponders: false };
+  readonly start = new Date();
+  lastActivity = Date.now();
+  remoteId = "";
+  remoteName = "";
+  remoteCluster = "";
+  /** client URLs the peer advertises */
+  connectURLs: string[] = [];
+  /** nats-route://host:port/ where the peer listens for routes */
+  routeURL = "";
+  registered = false;
+  /** the URL this server dialed (solicited routes) */
+  dialedURL = "";
+  /** called once after the route closed (the dialer's retry logic) */
+  onClosed: (() => void) | null = null;
+  closed = false;
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  rtt = 0;
+  readonly host: string;
+  readonly port: number;
+  /** remote interest in the global account */
+  readonly interest = new Sublist<RemoteSub>();
+  private readonly interestByKey = new Map<string, RemoteSub>();
+  private readonly outbound = new Outbound();
+  private readonly parser: RouteParser;
+  private connectSeen = false;
+  private infoSeen = false;
+  private flushScheduled = false;
+  private pingsOut = 0;
+  private pingSentAt = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly cid: number,
+    readonly socket: Socket,
+    /** true when this server dialed the connection */
+    readonly solicited: boolean,
+    /** the configured route URL this connection serves, if any */
+    readonly configuredURL: string | null,
+    private readonly srv: RouteHost,
+  ) {
+    this.host = socket.remoteAddress ?? "";
+    this.port = socket.remotePort ?? 0;
+    this.parser = new RouteParser(this, srv.maxPayload);
+  }
+
+  get logPrefix(): string {
+    return `${this.host.startsWith("::ffff:") ? this.host.slice(7) : this.host}:${this.port} - rid:${this.cid}`;
+  }
+
+  get subscriptionCount(): number {
+    return this.interestByKey.size;
+  }
+
+  begin(): void {
+    const s = this.socket;
+    s.setNoDelay(true);
+    s.on("data", (chunk: Buffer) => this.onData(chunk));
+    s.on("error", (err: Error) => {
+      this.srv.logger.debug(`${this.logPrefix} - Route connection error: ${err.message}`);
+      this.close("Read Error");
+    });
+    s.on("close", () => this.close("Client Closed"));
+    if (!this.solicited) {
+      this.send(this.srv.routeInfo());
+      this.authTimer = setTimeout(() => {
+        if (!this.registered) this.close("Authentication Timeout");
+      }, Math.max(this.srv.authTimeout, 2000));
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      if (!(err instanceof RouteParseError)) throw err;
+      this.srv.logger.error(`${this.logPrefix} - Route parser ERROR: ${err.message}`);
+      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
+      this.close("Parse Error");
+    }
+  }
+
+  /** Accepted routes talk only after CONNECT; solicited ones only after the peer's INFO. */
+  private ready(op: string): boolean {
+    if (this.solicited ? this.infoSeen : this.connectSeen) return true;
+    this.srv.logger.error(`${this.logPrefix} - ${op} before the route handshake`);
+    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
+    this.close("Authentication Failure");
+    return false;
+  }
+
+  // ---- RouteProtocolHandler ----
+
+  onConnect(json: string): void {
+    if (this.solicited || this.connectSeen) return;
+    const err = this.srv.checkConnect(this, json);
+    if (err !== null) {
+      this.sendNow(Buffer.from(`-ERR '${err}'\r\n`));
+      this.close(err === "Authorization Violation" ? "Authentication Failure" : "Protocol Violation");
+      return;
+    }
+    this.connectSeen = true;
+  }
+
+  onInfo(json: string): void {
+    if (!this.solicited && !this.ready("INFO")) return;
+    let info: RouteInfo;
+    try {
+      const v: unknown = JSON.parse(json);
+      if (typeof v !== "object" || v === null || typeof (v as { server_id?: unknown }).server_id !== "string") {
+        throw new Error("INFO without server_id");
+      }
+      info = v as RouteInfo;
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - bad route INFO: ${(err as Error).message}`);
+      this.close("Protocol Violation");
+      return;
+    }
+    if (!this.infoSeen) {
+      this.infoSeen = true;
+      if (this.solicited) {
+        this.send(this.srv.connectLine(this));
+        this.send(this.srv.routeInfo());
+      }
+      if (this.authTimer !== null) clearTimeout(this.authTimer);
+      this.authTimer = null;
+      if (this.srv.register(this, info)) {
+        this.registered = true;
+        this.sendPing();
+      }
+      return;
+    }
+    this.srv.asyncInfo(this, info);
+  }
+
+  onPing(): void {
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    this.pingsOut = 0;
+    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
+    this.pingSentAt = 0;
+  }
+
+  onErr(text: string): void {
+    this.srv.logger.error(`${this.logPrefix} - Route Error '${text}'`);
+    this.close("Parse Error");
+  }
+
+  onSub(account: string, subject: string, queue: string | null, weight: number): void {
+    if (!this.ready("RS+") || account !== GLOBAL) return;
+    const key = queue === null ? subject : `${subject} ${queue}`;
+    const existing = this.interestByKey.get(key);
+    if (existing !== undefined) {
+      existing.weight = weight;
+      return;
+    }
+    const sub = new RemoteSub(subject, queue, weight);
+    this.interestByKey.set(key, sub);
+    this.interest.insert(sub);
+  }
+
+  onUnsub(account: string, subject: string, queue: string | null): void {
+    if (!this.ready("RS-") || account !== GLOBAL) return;
+    const key = queue === null ? subject : `${subject} ${queue}`;
+    const sub = this.interestByKey.get(key);
+    if (sub === undefined) return;
+    this.interestByKey.delete(key);
+    this.interest.remove(sub);
+  }
+
+  onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (!this.ready("RMSG")) return;
+    this.inMsgs++;
+    this.inBytes += payload.length;
+    this.srv.inbound(this, account, subject, reply, queues, hdrLen, payload);
+  }
+
+  // ---- Publisher (route messages are published locally with the route as the producer) ----
+
+  deliver(_sub: Subscription): boolean {
+    return false;
+  }
+
+  // ---- outbound ----
+
+  /** RMSG/HMSG to the peer; `queues` are the queue groups the peer is picked for. */
+  sendMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (this.closed) return;
+    let mid = "";
+    if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
+    else if (reply !== null) mid = ` ${reply}`;
+    const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
+    this.outbound.appendString(`${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}\r\n`);
+    this.outbound.append(payload);
+    this.outbound.append(CRLF);
+    this.outMsgs++;
+    this.outBytes += payload.length;
+    this.queueFlush();
+  }
+
+  sendSub(subject: string, queue: string | null, weight: number): void {
+    this.sendText(queue === null ? `RS+ ${GLOBAL} ${subject}\r\n` : `RS+ ${GLOBAL} ${subject} ${queue} ${weight}\r\n`);
+  }
+
+  sendUnsub(subject: string, queue: string | null): void {
+    this.sendText(queue === null ? `RS- ${GLOBAL} ${subject}\r\n` : `RS- ${GLOBAL} ${subject} ${queue}\r\n`);
+  }
+
+  sendText(s: string): void {
+    if (this.closed) return;
+    this.outbound.appendString(s);
+    this.queueFlush();
+  }
+
+  send(b: Buffer): void {
+    if (this.closed) return;
+    this.outbound.append(b);
+    this.queueFlush();
+  }
+
+  private sendNow(b: Buffer): void {
+    this.outbound.append(b);
+    this.flush();
+  }
+
+  get pending(): number {
+    return this.outbound.pending + this.socket.writableLength;
+  }
+
+  private queueFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.outbound.pending === 0) return;
+    const chunks = this.outbound.take();
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  // ---- liveness ----
+
+  private sendPing(): void {
+    if (this.closed) return;
+    if (this.pingsOut >= this.srv.pingMax) {
+      this.srv.logger.debug(`${this.logPrefix} - Stale Route Connection - Closing`);
+      this.close("Stale Connection");
+      return;
+    }
+    this.pingsOut++;
+    this.pingSentAt = performance.now();
+    this.send(PING);
+    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
+    this.pingTimer.unref();
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
+    const s = this.socket;
+    if (!s.destroyed) {
+      s.end();
+      setTimeout(() => s.destroy(), 1000).unref();
+    }
+    this.srv.closed(this, reason);
+  }
+}
