@@ -1,0 +1,169 @@
+// A natsts cluster of real processes: three servers formed from one seed by gossip. Fan-out,
+// queue groups and request/reply across servers, connect_urls, a member restarted, garbage on a
+// route port, a server with another cluster name.
+
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rawConnect, untilClosed, untilLine } from "../lib/raw.js";
+import { stopAll, type ServerProcess } from "../lib/procs.js";
+import { clusterURL, collect, conn, connectURLs, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
+
+let s1: ServerProcess;
+let s2: ServerProcess;
+let s3: ServerProcess;
+const open: NatsConnection[] = [];
+const td = new TextDecoder();
+
+async function client(p: ServerProcess): Promise<NatsConnection> {
+  const nc = await conn(p);
+  open.push(nc);
+  return nc;
+}
+
+beforeAll(async () => {
+  s1 = await startMember("S1", null);
+  [s2, s3] = await Promise.all([startMember("S2", s1), startMember("S3", s1)]);
+  await waitForMesh([s1, s2, s3]);
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+  await stopAll();
+});
+
+describe("natsts cluster", () => {
+  test("client INFO lists the other members in connect_urls", async () => {
+    for (const s of [s1, s2, s3]) {
+      const urls = await connectURLs(s);
+      expect(urls[0]).toBe(`127.0.0.1:${s.port}`);
+      expect([...urls].sort()).toEqual([s1, s2, s3].map((x) => `127.0.0.1:${x.port}`).sort());
+    }
+  });
+
+  test("a message published on one server reaches subscribers on the others exactly once", async () => {
+    const [p, a, b] = await Promise.all([client(s1), client(s2), client(s3)]);
+    const got2 = collect(a, "fan.>");
+    const got3 = collect(b, "fan.>");
+    const local = collect(p, "fan.x");
+    await waitInterest(p, [a, b]);
+    for (let i = 0; i < 20; i++) p.publish("fan.x", `m${i}`);
+    await p.flush();
+    await waitFor("20 messages on S2 and S3", () => got2.length >= 20 && got3.length >= 20 && local.length >= 20);
+    await new Promise((r) => setTimeout(r, 300));
+    const want = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    expect(got2.map((m) => m.string())).toEqual(want);
+    expect(got3.map((m) => m.string())).toEqual(want);
+    expect(local.map((m) => m.string())).toEqual(want);
+    // and the other way round, with headers
+    const back = collect(p, "back");
+    await waitInterest(b, [p]);
+    const { headers } = await import("@nats-io/transport-node");
+    const h = headers();
+    h.set("X-Hop", "one");
+    b.publish("back", "hi", { headers: h });
+    await waitFor("the message on S1", () => back.length === 1);
+    expect(back[0].string()).toBe("hi");
+    expect(back[0].headers?.get("X-Hop")).toBe("one");
+  });
+
+  test("a queue group with members on two servers gets each message exactly once", async () => {
+    const [p, a, b] = await Promise.all([client(s1), client(s2), client(s3)]);
+    const q2 = collect(a, "work", "workers");
+    const q3 = collect(b, "work", "workers");
+    const q3b = collect(b, "work", "workers");
+    const plain = collect(a, "work");
+    await waitInterest(p, [a, b]);
+    const n = 200;
+    for (let i = 0; i < n; i++) p.publish("work", String(i));
+    await p.flush();
+    await waitFor("all queue messages", () => q2.length + q3.length + q3b.length >= n && plain.length >= n);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = [...q2, ...q3, ...q3b].map((m) => Number(m.string())).sort((x, y) => x - y);
+    expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(q2.length).toBeGreaterThan(0);
+    expect(q3.length + q3b.length).toBeGreaterThan(0);
+    expect(plain.length).toBe(n);
+    // a local member is preferred: published on S2, the group member on S2 gets them all
+    const before = q2.length;
+    for (let i = 0; i < 50; i++) a.publish("work", "local");
+    await a.flush();
+    await waitFor("local queue messages", () => q2.length >= before + 50);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(q2.length).toBe(before + 50);
+    expect(q3.length + q3b.length).toBe(n - (before));
+  });
+
+  test("request/reply across servers, and no responders when nobody listens", async () => {
+    const [req, rep] = await Promise.all([client(s1), client(s3)]);
+    rep.subscribe("svc.echo", { callback: (err, m) => {
+      if (err !== null) throw err;
+      m.respond(`echo:${m.string()}`);
+    } });
+    await waitInterest(req, [rep]);
+    const r = await req.request("svc.echo", "ping", { timeout: 3000 });
+    expect(td.decode(r.data)).toBe("echo:ping");
+    await expect(req.request("svc.nobody", "x", { timeout: 3000 })).rejects.toThrow(/no responders/i);
+  });
+
+  test("garbage on a route port closes that connection only; the cluster keeps serving", async () => {
+    const c = await rawConnect(Number(new URL(clusterURL(s2)).port));
+    const info = (await c.read(untilLine)).data.toString("utf8");
+    expect(info).toMatch(/^INFO \{.*"cluster":"C1"/);
+    await c.write("GARBAGE FROM NOWHERE\r\n");
+    const end = await c.read(untilClosed, 5000);
+    expect(end.closed).toBe(true);
+    const [p, a] = await Promise.all([client(s1), client(s2)]);
+    const got = collect(a, "after.garbage");
+    await waitInterest(p, [a]);
+    p.publish("after.garbage", "still here");
+    await waitFor("delivery after garbage", () => got.length === 1);
+    await waitForMesh([s1, s2, s3]);
+  });
+
+  test("a server with another cluster name is refused", async () => {
+    const rogue = await startMember("ROGUE", null, ["--cluster_name", "OTHER", "--routes", clusterURL(s1)]);
+    await waitFor("the refusal in a log", () => /cluster name|Cluster Name Conflict/i.test(rogue.stderr() + rogue.stdout() + s1.stderr() + s1.stdout()));
+    expect(await connectURLs(rogue)).toEqual([]);
+    expect([...(await connectURLs(s1))].sort()).toEqual([s1, s2, s3].map((x) => `127.0.0.1:${x.port}`).sort());
+    const [p, r] = await Promise.all([client(s1), client(rogue)]);
+    const got = collect(r, "rogue.x");
+    await r.flush();
+    await new Promise((res) => setTimeout(res, 500));
+    p.publish("rogue.x", "no");
+    await p.flush();
+    await new Promise((res) => setTimeout(res, 300));
+    expect(got.length).toBe(0);
+    await rogue.stop();
+  });
+
+  test("a member killed and restarted rejoins the mesh and messages flow", async () => {
+    await s3.stop(0);
+    await waitForMesh([s1, s2]);
+    s3 = await startMember("S3", s1);
+    await waitForMesh([s1, s2, s3]);
+    const [p2, p3] = await Promise.all([client(s2), client(s3)]);
+    const at3 = collect(p3, "again");
+    const at2 = collect(p2, "again.back");
+    await waitInterest(p2, [p3]);
+    await waitInterest(p3, [p2]);
+    p2.publish("again", "to new s3");
+    p3.publish("again.back", "to s2");
+    await waitFor("deliveries after the restart", () => at3.length === 1 && at2.length === 1);
+    expect(at3[0].string()).toBe("to new s3");
+    expect(at2[0].string()).toBe("to s2");
+  });
+
+  test("the seed restarted on its cluster port is reconnected by the configured routes", async () => {
+    const seedCluster = clusterURL(s1);
+    const seedClient = s1.port;
+    await s1.stop(0);
+    await waitForMesh([s2, s3]);
+    s1 = await startMember("S1", null, ["--cluster", seedCluster, "-p", String(seedClient)]);
+    await waitForMesh([s1, s2, s3], 30_000);
+    const [p, a] = await Promise.all([client(s1), client(s3)]);
+    const got = collect(a, "seed.back");
+    await waitInterest(p, [a]);
+    p.publish("seed.back", "ok");
+    await waitFor("delivery from the restarted seed", () => got.length === 1);
+  }, 60_000);
+});
