@@ -22,7 +22,7 @@ async function client(p: ServerProcess): Promise<NatsConnection> {
 
 beforeAll(async () => {
   s1 = await startMember("S1", null);
-  [s2, s3] = await Promise.all([startMember("S2", s1), startMember("S3", s1)]);
+  [s2, s3] = await Promise.all([startMember("S2", s1, ["-m", "-1"]), startMember("S3", s1)]);
   await waitForMesh([s1, s2, s3]);
 });
 
@@ -103,6 +103,27 @@ describe("natsts cluster", () => {
     const r = await req.request("svc.echo", "ping", { timeout: 3000 });
     expect(td.decode(r.data)).toBe("echo:ping");
     await expect(req.request("svc.nobody", "x", { timeout: 3000 })).rejects.toThrow(/no responders/i);
+  });
+
+  test("/routez lists the routes and /varz counts them", async () => {
+    const base = `http://127.0.0.1:${String(s2.httpPort)}`;
+    const routez = (await (await fetch(`${base}/routez?subs=1`)).json()) as {
+      num_routes: number;
+      routes: Array<{ remote_name: string; did_solicit: boolean; is_configured: boolean; subscriptions_list: string[] }>;
+    };
+    expect(routez.num_routes).toBe(2);
+    const byName = new Map(routez.routes.map((r) => [r.remote_name, r]));
+    expect(byName.get("S1")).toMatchObject({ did_solicit: true, is_configured: true });
+    expect(byName.get("S3")).toMatchObject({ is_configured: false });
+    for (const r of routez.routes) {
+      expect(Object.keys(r)).toEqual([
+        "rid", "remote_id", "remote_name", "did_solicit", "is_configured", "ip", "port", "start", "last_activity", "rtt",
+        "uptime", "idle", "pending_size", "in_msgs", "out_msgs", "in_bytes", "out_bytes", "subscriptions", "subscriptions_list",
+      ]);
+    }
+    const varz = (await (await fetch(`${base}/varz`)).json()) as { routes: number; cluster: Record<string, unknown> };
+    expect(varz.routes).toBe(2);
+    expect(varz.cluster).toMatchObject({ name: "C1", addr: "127.0.0.1", cluster_port: Number(new URL(clusterURL(s2)).port) });
   });
 
   test("garbage on a route port closes that connection only; the cluster keeps serving", async () => {

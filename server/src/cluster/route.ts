@@ -113,6 +113,10 @@ export class Route implements RouteProtocolHandler, Publisher {
     return `${this.host.startsWith("::ffff:") ? this.host.slice(7) : this.host}:${this.port} - rid:${this.cid}`;
   }
 
+  remoteSubjects(): Array<{ subject: string; queue: string | null }> {
+    return [...this.interestByKey.values()].map((s) => ({ subject: s.subject, queue: s.queue }));
+  }
+
   get subscriptionCount(): number {
     return this.interestByKey.size;
   }

@@ -125,7 +125,7 @@ export async function startMonitor(server: NatsServer): Promise<MonitorHandle> {
     {
       path: "/routez",
       handle: (q, count) => {
-        const body = buildRoutez(server.serverId, server.serverName, q);
+        const body = buildRoutez(server.serverId, server.serverName, q, server.routes?.routes.values() ?? []);
         count();
         return json(body);
       },

@@ -1,18 +1,73 @@
-// /routez: natsts has no cluster routes yet, so this is nats-server's answer for a server without any.
+// /routez: the cluster's route connections, with nats-server's field names.
 
-import { preciseNow, rfc3339Nano } from "./format.js";
+import { goDurationMs, preciseNow, rfc3339Nano, uptime } from "./format.js";
 import { decodeSubs } from "./query.js";
+
+/** What /routez reads of one route (server/src/cluster/route.ts). */
+export interface RouteView {
+  readonly cid: number;
+  readonly remoteId: string;
+  readonly remoteName: string;
+  readonly solicited: boolean;
+  readonly configuredURL: string | null;
+  readonly host: string;
+  readonly port: number;
+  readonly start: Date;
+  readonly lastActivity: number;
+  readonly rtt: number;
+  readonly pending: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly subscriptionCount: number;
+  remoteSubjects(): Array<{ subject: string; queue: string | null }>;
+}
 
 export interface RoutezJSON {
   server_id: string;
   server_name: string;
   now: string;
   num_routes: number;
-  routes: never[];
+  routes: Array<Record<string, unknown>>;
 }
 
 /** Validates the query (`subs` as for /connz) and builds the answer. */
-export function buildRoutez(serverId: string, serverName: string, q: URLSearchParams, now = preciseNow()): RoutezJSON {
-  decodeSubs(q);
-  return { server_id: serverId, server_name: serverName, now: rfc3339Nano(now), num_routes: 0, routes: [] };
+export function buildRoutez(
+  serverId: string,
+  serverName: string,
+  q: URLSearchParams,
+  routes: Iterable<RouteView> = [],
+  now = preciseNow(),
+): RoutezJSON {
+  const subs = decodeSubs(q);
+  const list: Array<Record<string, unknown>> = [];
+  for (const r of routes) {
+    const j: Record<string, unknown> = {
+      rid: r.cid,
+      remote_id: r.remoteId,
+      remote_name: r.remoteName,
+      did_solicit: r.solicited,
+      is_configured: r.configuredURL !== null,
+      ip: r.host.startsWith("::ffff:") ? r.host.slice(7) : r.host,
+      port: r.port,
+      start: rfc3339Nano(r.start.getTime()),
+      last_activity: rfc3339Nano(r.lastActivity),
+      rtt: goDurationMs(r.rtt),
+      uptime: uptime(now - r.start.getTime()),
+      idle: uptime(now - r.lastActivity),
+      pending_size: r.pending,
+      in_msgs: r.inMsgs,
+      out_msgs: r.outMsgs,
+      in_bytes: r.inBytes,
+      out_bytes: r.outBytes,
+      subscriptions: r.subscriptionCount,
+    };
+    if (subs === "list") j.subscriptions_list = r.remoteSubjects().map((s) => s.subject);
+    if (subs === "detail") {
+      j.subscriptions_list_detail = r.remoteSubjects().map((s) => ({ account: "$G", subject: s.subject, qgroup: s.queue ?? undefined }));
+    }
+    list.push(j);
+  }
+  return { server_id: serverId, server_name: serverName, now: rfc3339Nano(now), num_routes: list.length, routes: list };
 }

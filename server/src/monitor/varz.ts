@@ -47,6 +47,17 @@ function perKind(clients: number): PerKind {
   return { clients, routes: 0, gateways: 0, leafs: 0 };
 }
 
+/** varz `cluster`: the route listener and configured routes (empty without a cluster). */
+function clusterVarz(s: NatsServer): Record<string, unknown> {
+  const r = s.routes;
+  if (r === null) return {};
+  const out: Record<string, unknown> = { name: r.name, addr: r.opts.host, cluster_port: r.port, auth_timeout: 2 };
+  if (r.opts.routes.length > 0) out.urls = r.opts.routes.map((u) => u.replace(/^[a-z-]+:\/\/([^@/]*@)?/, "").replace(/\/$/, ""));
+  out.tls_timeout = 2;
+  out.pool_size = r.opts.poolSize;
+  return out;
+}
+
 /** varz `jetstream`: configuration, statistics and limits while JetStream runs, else empty. */
 function jetStreamVarz(js: JsView | null): Record<string, unknown> {
   if (js === null) return {};
@@ -98,7 +109,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     max_control_line: o.maxControlLine,
     max_payload: o.maxPayload,
     max_pending: o.maxPending,
-    cluster: {},
+    cluster: clusterVarz(s),
     gateway: {},
     leaf: {},
     mqtt: {},
@@ -115,7 +126,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     cpu: ctx.cpu.percent,
     connections: s.clients.size,
     total_connections: s.totalConnections,
-    routes: 0,
+    routes: s.routes?.routes.size ?? 0,
     remotes: 0,
     leafnodes: 0,
     in_msgs: c.inMsgs,
