@@ -21,10 +21,14 @@ export function startMember(name: string, seed: ServerProcess | null, extra: rea
   return startServer("natsts", { name, args });
 }
 
-/** A reference nats-server member (one route connection per peer: pool_size -1). */
-export function startReferenceMember(name: string, seed: ServerProcess | null): Promise<ServerProcess> {
+/**
+ * A reference nats-server member: with `pooled` false one route connection per peer (pool_size -1),
+ * else nats-server's default pool (natsts, advertising no pool, still gets one connection).
+ */
+export function startReferenceMember(name: string, seed: ServerProcess | null, pooled = false): Promise<ServerProcess> {
   const routes = seed !== null ? `, routes: ["${clusterURL(seed)}"]` : "";
-  const config = `server_name: ${name}\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", pool_size: -1${routes} }\n`;
+  const pool = pooled ? "" : ", pool_size: -1";
+  const config = `server_name: ${name}\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1"${pool}${routes} }\n`;
   return startServer("reference" satisfies ServerKind, { name, config });
 }
 

@@ -1,14 +1,11 @@
-// A natsts server joining a cluster of two reference nats-servers (one route per peer:
-// pool_size -1 on the reference side). Messages, queue groups and request/reply both ways.
+// A natsts server joining a cluster of two reference nats-servers, with the references' route
+// pooling off (pool_size -1) and at its default. Messages, queue groups and request/reply both ways.
 
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopAll, type ServerProcess } from "../lib/procs.js";
 import { collect, conn, startMember, startReferenceMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
-let ref1: ServerProcess;
-let ref2: ServerProcess;
-let ts: ServerProcess;
 const open: NatsConnection[] = [];
 
 async function client(p: ServerProcess): Promise<NatsConnection> {
@@ -17,20 +14,27 @@ async function client(p: ServerProcess): Promise<NatsConnection> {
   return nc;
 }
 
-beforeAll(async () => {
-  ref1 = await startReferenceMember("R1", null);
-  ref2 = await startReferenceMember("R2", ref1);
-  await waitForMesh([ref1, ref2]);
-  ts = await startMember("T1", ref1);
-  await waitForMesh([ref1, ref2, ts]);
-});
-
 afterAll(async () => {
   await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
   await stopAll();
 });
 
-describe("natsts in a cluster of reference nats-servers", () => {
+describe.each([
+  { pooled: false, label: "pool_size -1" },
+  { pooled: true, label: "default route pool" },
+])("natsts in a cluster of reference nats-servers ($label)", ({ pooled }) => {
+  let ref1: ServerProcess;
+  let ref2: ServerProcess;
+  let ts: ServerProcess;
+
+  beforeAll(async () => {
+    ref1 = await startReferenceMember("R1", null, pooled);
+    ref2 = await startReferenceMember("R2", ref1, pooled);
+    await waitForMesh([ref1, ref2]);
+    ts = await startMember("T1", ref1);
+    await waitForMesh([ref1, ref2, ts]);
+  });
+
   test("messages flow both ways, exactly once", async () => {
     const [t, r1, r2] = await Promise.all([client(ts), client(ref1), client(ref2)]);
     const atT = collect(t, "mix.>");
