@@ -4,7 +4,7 @@
 
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { rawConnect, untilClosed, untilLine } from "../lib/raw.js";
+import { rawConnect, untilClosed, untilLine, untilText } from "../lib/raw.js";
 import { stopAll, type ServerProcess } from "../lib/procs.js";
 import { clusterURL, collect, conn, connectURLs, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
@@ -158,10 +158,26 @@ describe("natsts cluster", () => {
   });
 
   test("a member killed and restarted rejoins the mesh and messages flow", async () => {
+    // a protocol-1 client on S2 is told about members leaving and joining (async INFO)
+    const watcher = await rawConnect(s2.port);
+    await watcher.read(untilLine);
+    await watcher.write('CONNECT {"protocol":1,"verbose":false}\r\nPING\r\n');
+    await watcher.read(untilText("PONG\r\n"));
+    await watcher.read(untilLine);
+    const urlsOf = (line: string): string[] => ((JSON.parse(line.slice(5)) as { connect_urls?: string[] }).connect_urls ?? []).sort();
+    const oldS3 = `127.0.0.1:${s3.port}`;
     await s3.stop(0);
     await waitForMesh([s1, s2]);
+    const left = urlsOf((await watcher.read(untilLine, 5000)).data.toString("utf8"));
+    expect(left).not.toContain(oldS3);
+    expect(left).toEqual([s1, s2].map((x) => `127.0.0.1:${x.port}`).sort());
     s3 = await startMember("S3", s1);
     await waitForMesh([s1, s2, s3]);
+    await waitFor("an async INFO with the new member", async () => {
+      const r = await watcher.read(untilLine, 1000);
+      return r.matched && urlsOf(r.data.toString("utf8")).includes(`127.0.0.1:${s3.port}`);
+    });
+    watcher.close();
     const [p2, p3] = await Promise.all([client(s2), client(s3)]);
     const at3 = collect(p3, "again");
     const at2 = collect(p2, "again.back");
