@@ -273,6 +273,8 @@ const subjects: DiffCase[] = [
   sc("subject foo.*.>", A({ subjects: ["foo.*.>"] }), "ok"),
   sc("subject >", A({ subjects: [">"] }), 10052),
   sc("subject > with no_ack", A({ subjects: [">"], no_ack: true }), "ok"),
+  sc("subject > with no_ack and replicas", A({ subjects: [">"], no_ack: true, num_replicas: 3 }), 10052),
+  sc("subject > with replicas", A({ subjects: [">"], num_replicas: 3 }), 10052),
   sc("subject $JS.API.>", A({ subjects: ["$JS.API.>"] }), 10052),
   sc("subject $JS.API.> with no_ack", A({ subjects: ["$JS.API.>"], no_ack: true }), "ok"),
   sc("subject $JS.API", A({ subjects: ["$JS.API"] }), 10052),

@@ -39,9 +39,6 @@ export interface GoField {
 
 export type Decoded = Record<string, unknown>;
 
-/** Thrown by decoding: the text nats-server puts after "invalid JSON: ". */
-export class GoDecodeError extends Error {}
-
 const MAX_I64 = (1n << 63n) - 1n;
 export const GoInt = {
   int: { k: "int", name: "int", min: -(1n << 63n), max: MAX_I64 },

@@ -7,7 +7,7 @@
 // nanoseconds (see json-time.ts); configuration durations are plain numbers of nanoseconds,
 // exact up to 2^53 ns (about 104 days) and for every whole number of milliseconds far beyond.
 export { formatRFC3339Nano, formatUnixNanos, parseGoTimeText, parseRFC3339, GO_ZERO_TIME_NANOS, type GoTime } from "./json-time.js";
-export { decodeGo, GoDecodeError, type GoStruct, type GoType, type Decoded } from "./json-decode.js";
+export { decodeGo, type GoStruct, type GoType, type Decoded } from "./json-decode.js";
 export { goQuote } from "./json-scan.js";
 import { GoJsonReader, type JsonNode } from "./json-scan.js";
 

@@ -195,6 +195,7 @@ function checkAndDefault(c: Loose, pedantic: boolean, limits: JsLimits, action: 
   for (let i = 0; i < subjects.length; i++) {
     const s = subjects[i] ?? "";
     if (!isValidSubject(s)) return invalid("invalid subject");
+    if (s === ">" && c.no_ack === true && num(c.num_replicas) > 1) return invalid("capturing all subjects requires replicas of 1");
     if (c.no_ack !== true) {
       if (s === ">") return invalid("capturing all subjects requires no-ack to be true");
       if (overlapsJetStreamApi(s)) return invalid("subjects that overlap with jetstream api require no-ack to be true");
