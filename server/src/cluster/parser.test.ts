@@ -23,11 +23,11 @@ describe("RouteParser", () => {
     const { h, events } = recorder();
     const p = new RouteParser(h, 1024);
     p.parse(Buffer.from('INFO {"server_id":"X"}\r\nCONNECT {}\r\nPING\r\npong\r\n-ERR \'Boom\'\r\n+OK\r\n'));
-    p.parse(Buffer.from("RS+ $G foo.*\r\nRS+ $G foo q1 3\r\nRS- $G foo\r\nRS- $G foo q1\r\nLS+ C1 $G leaf.x\r\n"));
+    p.parse(Buffer.from("RS+ $G foo.*\r\nRS+ $G foo q1 3\r\nRS- $G foo\r\nRS- $G foo q1\r\nLS+ C1 $G leaf.x\r\nLS- $G leaf.x\r\n"));
     expect(events).toEqual([
       ["INFO", '{"server_id":"X"}'], ["CONNECT", "{}"], ["PING"], ["PONG"], ["ERR", "Boom"],
       ["SUB", "$G", "foo.*", null, 0], ["SUB", "$G", "foo", "q1", 3], ["UNSUB", "$G", "foo", null], ["UNSUB", "$G", "foo", "q1"],
-      ["SUB", "$G", "leaf.x", null, 0],
+      ["SUB", "$G", "leaf.x", null, 0], ["UNSUB", "$G", "leaf.x", null],
     ]);
   });
 

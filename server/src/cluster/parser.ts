@@ -83,7 +83,8 @@ export class RouteParser {
       case "RS+": return this.sub(args);
       case "LS+": return this.sub(args.slice(1));
       case "RS-": return this.unsub(args);
-      case "LS-": return this.unsub(args.slice(1));
+      // the origin cluster is in LS- only for peers that advertise lnocu (natsts does not)
+      case "LS-": return this.unsub(args);
       case "RMSG": return this.startMsg(args, false);
       case "HMSG": return this.startMsg(args, true);
       // LMSG always carries a header size (0 when there are no headers)

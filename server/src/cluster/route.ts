@@ -163,6 +163,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   // ---- RouteProtocolHandler ----
 
   onConnect(json: string): void {
+    this.trace(`<<- [CONNECT ${json}]`);
     if (this.solicited || this.connectSeen) return;
     const err = this.srv.checkConnect(this, json);
     if (err !== null) {
@@ -205,10 +206,12 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onPing(): void {
+    this.trace("<<- [PING]");
     this.send(PONG);
   }
 
   onPong(): void {
+    this.trace("<<- [PONG]");
     this.pingsOut = 0;
     if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
     this.pingSentAt = 0;
@@ -220,6 +223,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onSub(account: string, subject: string, queue: string | null, weight: number): void {
+    this.trace(`<<- [RS+ ${account} ${subject}${queue !== null ? ` ${queue} ${weight}` : ""}]`);
     if (!this.ready("RS+") || account !== GLOBAL) return;
     const key = queue === null ? subject : `${subject} ${queue}`;
     const existing = this.interestByKey.get(key);
@@ -233,6 +237,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onUnsub(account: string, subject: string, queue: string | null): void {
+    this.trace(`<<- [RS- ${account} ${subject}${queue !== null ? ` ${queue}` : ""}]`);
     if (!this.ready("RS-") || account !== GLOBAL) return;
     const key = queue === null ? subject : `${subject} ${queue}`;
     const sub = this.interestByKey.get(key);
@@ -242,6 +247,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    this.trace(`<<- [${hdrLen >= 0 ? "HMSG" : "RMSG"} ${account} ${subject}${reply !== null ? ` ${reply}` : ""}${queues.length > 0 ? ` ${queues.join(" ")}` : ""} ${payload.length}]`);
     if (!this.ready("RMSG")) return;
     this.inMsgs++;
     this.inBytes += payload.length;
@@ -263,7 +269,9 @@ export class Route implements RouteProtocolHandler, Publisher {
     if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
     else if (reply !== null) mid = ` ${reply}`;
     const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
-    this.outbound.appendString(`${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}\r\n`);
+    const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
+    this.trace(`->> [${line}]`);
+    this.outbound.appendString(`${line}\r\n`);
     this.outbound.append(payload);
     this.outbound.append(CRLF);
     this.outMsgs++;
@@ -281,6 +289,7 @@ export class Route implements RouteProtocolHandler, Publisher {
 
   sendText(s: string): void {
     if (this.closed) return;
+    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
     this.outbound.appendString(s);
     this.queueFlush();
   }
@@ -329,6 +338,10 @@ export class Route implements RouteProtocolHandler, Publisher {
     this.send(PING);
     this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
     this.pingTimer.unref();
+  }
+
+  private trace(msg: string): void {
+    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
   }
 
   close(reason: string): void {
