@@ -702,17 +702,17 @@ describe("acks and redelivery", () => {
   });
 
   test("working (+WPI) extends the ack deadline", async () => {
-    const { stream } = await setup("wpi", { ack_wait: nanos(1000) }, 1);
+    const { stream } = await setup("wpi", { ack_wait: nanos(2000) }, 1);
     const c = await js.consumers.get(stream, "d");
     const m = await nextOf(c, 1000);
     expect(m?.seq).toBe(1);
     for (let i = 0; i < 3; i++) {
-      await sleep(600);
+      await sleep(1000);
       m?.working();
     }
-    // 2.3 s after delivery with a 1 s ack_wait: not redelivered thanks to the progress acks (the
-    // last one, at 1.8 s, moved the deadline to 2.8 s: look well before it, not at its edge).
-    const none = await nextOf(c, 500);
+    // 3 s after delivery with a 2 s ack_wait: not redelivered thanks to the progress acks; the last
+    // one moved the deadline to 5 s, a second past the end of this look.
+    const none = await nextOf(c, 1000);
     expect(none).toBeNull();
     await m?.ackAck();
     const info = await c.info();
