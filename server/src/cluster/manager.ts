@@ -19,7 +19,7 @@ export interface ClusterServer {
   readonly serverName: string;
   readonly logger: Logger;
   readonly sublist: Sublist<Subscription>;
-  readonly options: { readonly maxPayload: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
+  readonly options: { readonly maxPayload: number; readonly maxPending: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
   nextConnectionId(): number;
   /** this server's client URL (host:port) */
   clientURL(): string;
@@ -61,6 +61,9 @@ export class RouteManager implements RouteHost {
   }
   get maxPayload(): number {
     return this.srv.options.maxPayload;
+  }
+  get maxPending(): number {
+    return this.srv.options.maxPending;
   }
   get pingInterval(): number {
     return Math.min(this.srv.options.pingInterval, ROUTE_PING_CAP);

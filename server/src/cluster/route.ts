@@ -34,6 +34,8 @@ export class RemoteSub implements SubLike {
 export interface RouteHost {
   readonly logger: Logger;
   readonly maxPayload: number;
+  /** outbound bytes a route may have queued before it is closed as a slow consumer */
+  readonly maxPending: number;
   readonly pingInterval: number;
   readonly pingMax: number;
   readonly authTimeout: number;
@@ -276,6 +278,12 @@ export class Route implements RouteProtocolHandler, Publisher {
     this.outbound.append(CRLF);
     this.outMsgs++;
     this.outBytes += payload.length;
+    if (this.pending > this.srv.maxPending) {
+      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
+      this.outbound.discard();
+      this.close("Slow Consumer (Pending Bytes)");
+      return;
+    }
     this.queueFlush();
   }
 

@@ -479,6 +479,9 @@ export function finalizeOptions(o: Options): { errors: string[]; warnings: strin
   if (o.maxPayload > o.maxPending) {
     errors.push(`max_payload (${o.maxPayload}) cannot be higher than max_pending (${o.maxPending})`);
   }
+  if (o.cluster.routes.length > 0 && o.cluster.port === 0) {
+    warnings.push("cluster routes are configured without a cluster listen address (cluster.listen or --cluster): no routes are made");
+  }
   if (o.maxPayload > 8 * 1024 * 1024) {
     warnings.push(`max_payload of ${o.maxPayload} bytes is over 8MB: large payloads are discouraged and may perform poorly`);
   }
