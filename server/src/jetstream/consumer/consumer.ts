@@ -11,6 +11,7 @@ import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
 import type { Stream, StreamConsumer } from "../stream/stream.js";
 import { ackSubject, parseAck } from "./protocol.js";
+import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
 import { startPosition } from "./start.js";
 import { Status, type WaitingRequest } from "./waiting.js";
@@ -61,9 +62,7 @@ export class Consumer implements StreamConsumer {
   private fcMsgs = 0;
   private fcBytes = 0;
   private pausedUntil = 0;
-  private replayBase: { wall: number; msg: number } | null = null;
-  private rateWindowStart = 0;
-  private rateBits = 0;
+  private readonly pacer = new Pacer();
   private closed = false;
   private filters: string[];
 
@@ -290,7 +289,7 @@ export class Consumer implements StreamConsumer {
         this.pulls.finish(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
-      const wait = this.pacing(next.msg, size);
+      const wait = this.pacer.wait(this.config, next.msg.ts, size);
       if (wait > 0) {
         if (next.redelivery) this.rdq.unshift(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
@@ -308,32 +307,6 @@ export class Consumer implements StreamConsumer {
       }
     }
     if (!this.isPush) this.pulls.expire(now);
-  }
-
-  /**
-   * Milliseconds to wait before this message may go: replay "original" keeps the stream's
-   * timing; rate_limit_bps caps the bytes per second.
-   */
-  private pacing(msg: StoredMsg, size: number): number {
-    const now = Date.now();
-    let wait = 0;
-    if (this.config.replay_policy === "original") {
-      const ts = Number(msg.ts / 1_000_000n);
-      if (this.replayBase === null) this.replayBase = { wall: now, msg: ts };
-      wait = this.replayBase.wall + (ts - this.replayBase.msg) - now;
-    }
-    const bps = this.config.rate_limit_bps ?? 0;
-    if (bps > 0) {
-      const bits = size * 8;
-      const windowMs = 1000;
-      if (now - this.rateWindowStart >= windowMs) {
-        this.rateWindowStart = now;
-        this.rateBits = 0;
-      }
-      if (this.rateBits > 0 && this.rateBits + bits > bps) wait = Math.max(wait, this.rateWindowStart + windowMs - now);
-      else this.rateBits += bits;
-    }
-    return wait > 0 ? wait : 0;
   }
 
   private deliver(msg: StoredMsg, redelivery: boolean, target: string): void {
