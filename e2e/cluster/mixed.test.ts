@@ -20,18 +20,27 @@ afterAll(async () => {
 });
 
 describe.each([
-  { pooled: false, label: "pool_size -1" },
-  { pooled: true, label: "default route pool" },
-])("natsts in a cluster of reference nats-servers ($label)", ({ pooled }) => {
+  { pooled: false, natstsSeed: false, label: "natsts joins, pool_size -1" },
+  { pooled: true, natstsSeed: false, label: "natsts joins, default route pool" },
+  { pooled: true, natstsSeed: true, label: "nats-servers join a natsts seed, default route pool" },
+])("natsts in a cluster of reference nats-servers ($label)", ({ pooled, natstsSeed }) => {
   let ref1: ServerProcess;
   let ref2: ServerProcess;
   let ts: ServerProcess;
 
   beforeAll(async () => {
-    ref1 = await startReferenceMember("R1", null, pooled);
-    ref2 = await startReferenceMember("R2", ref1, pooled);
-    await waitForMesh([ref1, ref2]);
-    ts = await startMember("T1", ref1);
+    if (natstsSeed) {
+      // the references learn about each other from natsts's gossip
+      ts = await startMember("T1", null);
+      ref1 = await startReferenceMember("R1", ts, pooled);
+      await waitForMesh([ts, ref1]);
+      ref2 = await startReferenceMember("R2", ts, pooled);
+    } else {
+      ref1 = await startReferenceMember("R1", null, pooled);
+      ref2 = await startReferenceMember("R2", ref1, pooled);
+      await waitForMesh([ref1, ref2]);
+      ts = await startMember("T1", ref1);
+    }
     await waitForMesh([ref1, ref2, ts]);
   });
 

@@ -265,6 +265,11 @@ export class RouteManager implements RouteHost {
       r.close("Cluster Name Conflict");
       return false;
     }
+    if ((info.route_account ?? "") !== "" || (info.route_pool_idx ?? 0) > 0) {
+      // nats-server tries an extra (pooled or per-account) connection; it gives it up when it sees our INFO
+      this.logger.debug(`${r.logPrefix} - Not registering a pooled/account route from ${info.server_id}`);
+      return false;
+    }
     r.remoteId = info.server_id;
     r.remoteName = info.server_name ?? info.server_id;
     r.remoteCluster = info.cluster ?? "";

@@ -19,6 +19,9 @@ export interface RouteInfo {
   ip?: string;
   connect_urls?: string[];
   auth_required?: boolean;
+  /** a connection dedicated to one account (nats-server route pooling); natsts keeps one route per peer */
+  route_account?: string;
+  route_pool_idx?: number;
 }
 
 /** One subject (and queue group) the remote server has interest in. */
@@ -177,6 +180,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onInfo(json: string): void {
+    this.trace(`<<- [INFO ${json}]`);
     if (!this.solicited && !this.ready("INFO")) return;
     let info: RouteInfo;
     try {
