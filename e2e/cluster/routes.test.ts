@@ -190,6 +190,16 @@ describe("natsts cluster", () => {
     expect(at2[0].string()).toBe("to s2");
   });
 
+  test("a member in lame-duck mode is no longer advertised to clients of the others", async () => {
+    const extra = await startMember("S4", s1);
+    await waitForMesh([s1, s2, s3, extra]);
+    extra.kill("SIGUSR2");
+    const want = [s1, s2, s3].map((x) => `127.0.0.1:${x.port}`).sort();
+    await waitFor("S4 dropped from connect_urls", async () => JSON.stringify([...(await connectURLs(s2))].sort()) === JSON.stringify(want));
+    expect(extra.isRunning()).toBe(true);
+    await extra.stop(0);
+  });
+
   test("the seed restarted on its cluster port is reconnected by the configured routes", async () => {
     const seedCluster = clusterURL(s1);
     const seedClient = s1.port;

@@ -324,6 +324,7 @@ export class NatsServer implements ClientHost {
     this.lameDuck = true;
     this.logger.info("Entering lame duck mode, stop accepting new clients");
     this.listener?.close();
+    this.routes?.lameDuck();
     for (const c of this.clients.values()) {
       if (c.opts.protocol >= 1) c.sendRaw(this.infoFor(c));
     }

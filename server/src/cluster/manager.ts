@@ -326,6 +326,12 @@ export class RouteManager implements RouteHost {
 
   asyncInfo(r: Route, info: RouteInfo): void {
     if (info.server_id === r.remoteId) {
+      if (info.ldm === true && r.connectURLs.length > 0) {
+        this.logger.info(`${r.logPrefix} - Peer ${r.remoteName} entered lame duck mode`);
+        r.connectURLs = [];
+        this.srv.clusterChanged();
+        return;
+      }
       if (info.connect_urls !== undefined && JSON.stringify(info.connect_urls) !== JSON.stringify(r.connectURLs)) {
         r.connectURLs = info.connect_urls;
         this.srv.clusterChanged();
@@ -356,6 +362,13 @@ export class RouteManager implements RouteHost {
       this.srv.clusterChanged();
     }
     r.onClosed?.();
+  }
+
+  /** Lame-duck mode: tell the peers, so that they stop advertising this server to clients. */
+  lameDuck(): void {
+    const info = { server_id: this.srv.serverId, server_name: this.srv.serverName, cluster: this.name, ldm: true };
+    const line = `INFO ${JSON.stringify(info)}\r\n`;
+    for (const r of this.routes.values()) r.sendText(line);
   }
 
   // ---- messages ----

@@ -22,6 +22,8 @@ export interface RouteInfo {
   /** a connection dedicated to one account (nats-server route pooling); natsts keeps one route per peer */
   route_account?: string;
   route_pool_idx?: number;
+  /** the peer entered lame-duck mode: its clients are about to go */
+  ldm?: boolean;
 }
 
 /** One subject (and queue group) the remote server has interest in. */
