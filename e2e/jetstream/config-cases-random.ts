@@ -140,3 +140,20 @@ export const RANDOM_CASES: DiffCase[] = [
     };
   }),
 ];
+
+// Damaged JSON: every prefix of a request and single-byte substitutions, so the syntax errors
+// (wording and offsets) and decode errors match Go's for whatever a client may send.
+const DAMAGE_BASE = '{"name":"A","subjects":["a.*"],"max_age":-1e3,"sources":[{"name":"S","opt_start_time":"2020-01-01T00:00:00Z"}],"metadata":{"k":"v\\u00e9"},"sealed":false,"x":null}';
+const SUBSTITUTES = ["}", "]", ",", ":", '"', "\\", "0", "-", "t", "n", " ", "{", "["];
+const damaged: DiffCase[] = [];
+for (let cut = 1; cut < DAMAGE_BASE.length; cut += 3) {
+  damaged.push({ name: `damaged json: prefix of ${cut} bytes`, subject: "STREAM.CREATE.A", body: DAMAGE_BASE.slice(0, cut) });
+}
+const rnd = prng(seed(19));
+for (let i = 0; i < 120; i++) {
+  const at = Math.floor(rnd() * DAMAGE_BASE.length);
+  const sub = SUBSTITUTES[Math.floor(rnd() * SUBSTITUTES.length)] ?? "}";
+  damaged.push({ name: `damaged json: byte ${at} -> ${JSON.stringify(sub)} (#${i})`, subject: "STREAM.CREATE.A", body: DAMAGE_BASE.slice(0, at) + sub + DAMAGE_BASE.slice(at + 1) });
+}
+RANDOM_CASES.push(...damaged);
+

@@ -210,9 +210,9 @@ const deliveryCheck: Check = (c, ctx) => {
 /** Push settings checked before the delivery policy. */
 const pushEarlyCheck: Check = (c) => {
   if (isPush(c) && c.ack_policy === "none" && num(c.max_ack_pending) > 0) return JSErr.JSConsumerMaxPendingAckPolicyRequiredErr();
-  if (isPush(c) && c.direct === true && str(c.durable_name) !== "") return JSErr.JSConsumerDirectRequiresEphemeralErr();
   const hb = num(c.idle_heartbeat);
   if (hb > 0 && hb < MIN_HEARTBEAT) return JSErr.JSConsumerSmallHeartbeatErr();
+  if (isPush(c) && c.direct === true && str(c.durable_name) !== "") return JSErr.JSConsumerDirectRequiresEphemeralErr();
   return undefined;
 };
 
