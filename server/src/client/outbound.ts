@@ -30,6 +30,22 @@ function writeUint(buf: Buffer, off: number, n: number, len: number): number {
   return off + len;
 }
 
+/** Short strings are copied byte by byte: cheaper than a native call for the usual subjects and sids. */
+function putLatin1(buf: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > 32) return p + buf.latin1Write(s, p);
+  for (let i = 0; i < n; i++) buf[p + i] = s.charCodeAt(i);
+  return p + n;
+}
+
+/** Small payloads are copied byte by byte for the same reason. */
+function putBytes(buf: Buffer, p: number, src: Buffer): number {
+  const n = src.length;
+  if (n > 64) return p + src.copy(buf, p);
+  for (let i = 0; i < n; i++) buf[p + i] = src[i];
+  return p + n;
+}
+
 export interface OutboundSink {
   /** hands bytes to the socket; returns false when the socket is above its high-water mark */
   write(chunks: Buffer[]): boolean;
@@ -110,12 +126,12 @@ export class Outbound {
     buf[p++] = 0x53; // S
     buf[p++] = 0x47; // G
     buf[p++] = 0x20;
-    p += buf.latin1Write(subject, p);
+    p = putLatin1(buf, p, subject);
     buf[p++] = 0x20;
-    p += buf.latin1Write(sid, p);
+    p = putLatin1(buf, p, sid);
     buf[p++] = 0x20;
     if (reply !== null) {
-      p += buf.latin1Write(reply, p);
+      p = putLatin1(buf, p, reply);
       buf[p++] = 0x20;
     }
     if (hdrLen >= 0) {
@@ -126,8 +142,7 @@ export class Outbound {
     buf[p++] = 0x0d;
     buf[p++] = 0x0a;
     if (inlinePayload) {
-      payload.copy(buf, p);
-      p += size;
+      p = putBytes(buf, p, payload);
       buf[p++] = 0x0d;
       buf[p++] = 0x0a;
       this.used = p;
