@@ -3,8 +3,9 @@
 
 import { createCurve, createServer as createServerKey } from "@nats-io/nkeys";
 import { writeFileSync, unlinkSync } from "node:fs";
-import { createServer, type Server as NetServer, type Socket } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import { basename, join } from "node:path";
+import { listenTCP } from "./listen.js";
 import { Client, type ClientHost, type ServerCounters } from "./client/client.js";
 import type { ConnectOptions } from "./client/connect.js";
 import type { Publisher, Subscription } from "./client/subscription.js";
@@ -108,17 +109,9 @@ export class NatsServer implements ClientHost {
     if (o.httpPort !== 0 && this.monitorStarter !== null) {
       this.monitor = await this.monitorStarter(this);
     }
-    const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    const { server: listener, port } = await listenTCP(o.host, o.port, (socket) => this.accept(socket));
     this.listener = listener;
-    await new Promise<void>((resolve, reject) => {
-      listener.once("error", reject);
-      listener.listen(o.port === -1 ? 0 : o.port, o.host, () => {
-        listener.off("error", reject);
-        resolve();
-      });
-    });
-    const addr = listener.address();
-    this.port = typeof addr === "object" && addr !== null ? addr.port : o.port;
+    this.port = port;
     this.logger.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
     if (o.cluster.port !== 0) {
       this.routes = new RouteManager(this, o.cluster);

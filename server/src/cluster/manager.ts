@@ -3,7 +3,8 @@
 // resolution, INFO gossip for a full mesh, and the client URLs of the other members.
 
 import { randomBytes } from "node:crypto";
-import { connect, createServer, type Server as NetServer, type Socket } from "node:net";
+import { connect, type Server as NetServer, type Socket } from "node:net";
+import { listenTCP } from "../listen.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
@@ -78,17 +79,9 @@ export class RouteManager implements RouteHost {
   async start(): Promise<void> {
     const o = this.opts;
     this.logger.info(`Cluster name is ${this.name}`);
-    const listener = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    const { server: listener, port } = await listenTCP(o.host, o.port, (socket) => this.accept(socket));
     this.listener = listener;
-    await new Promise<void>((resolve, reject) => {
-      listener.once("error", reject);
-      listener.listen(o.port === -1 ? 0 : o.port, o.host, () => {
-        listener.off("error", reject);
-        resolve();
-      });
-    });
-    const addr = listener.address();
-    this.port = typeof addr === "object" && addr !== null ? addr.port : o.port;
+    this.port = port;
     this.logger.info(`Listening for route connections on ${o.host}:${this.port}`);
     for (const url of o.routes) this.solicitConfigured(url, 0);
   }
