@@ -23,8 +23,12 @@ function consumerOf(stream: Stream, name: string): Consumer {
   return c;
 }
 
+/** The consumers NAMES and LIST show: direct (internal) consumers are left out, as nats-server does. */
 function sorted(js: JetStream, stream: Stream): Consumer[] {
-  return js.consumersOf(stream).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return js
+    .consumersOf(stream)
+    .filter((c) => c.config.direct !== true)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 async function create(js: JetStream, req: ApiRequest, durableEndpoint: boolean): Promise<ApiBody> {

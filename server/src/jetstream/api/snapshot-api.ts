@@ -12,10 +12,11 @@ import type { Stream } from "../stream/stream.js";
 import { buildHeaders } from "../headers.js";
 import { frame, unframe } from "./snappy-frame.js";
 import { JSErr } from "./errors.js";
+import { marshalGo } from "./json.js";
 import { decodeLoose } from "./requests.js";
 import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
 import { streamOf } from "./stream-api.js";
-import type { ConsumerConfig, StreamConfig } from "./types.js";
+import { apiType, type ConsumerConfig, type StreamConfig } from "./types.js";
 
 const MAGIC = Buffer.from("NATSTS-SNAPSHOT-1\n");
 const DEFAULT_CHUNK = 128 * 1024;
@@ -186,12 +187,12 @@ function restore(js: JetStream, req: ApiRequest): ApiBody {
     js.ic.unsubscribe(sub);
     void finishRestore(js, config, Buffer.concat(chunks)).then(
       (out) => {
-        if (reply !== null) js.ic.publish(reply, null, null, Buffer.from(JSON.stringify({ type: "io.nats.jetstream.api.v1.stream_create_response", ...out })));
+        if (reply !== null) js.ic.publish(reply, null, null, Buffer.from(marshalGo({ type: apiType("stream_create_response"), ...out })));
       },
       (err: unknown) => {
         js.logger.error(`JetStream restore of stream '${name}' failed: ${String(err)}`);
         const error = JSErr.JSStreamRestoreErrF({ err: err instanceof Error ? err.message : String(err) });
-        if (reply !== null) js.ic.publish(reply, null, null, Buffer.from(JSON.stringify({ type: "io.nats.jetstream.api.v1.stream_create_response", error })));
+        if (reply !== null) js.ic.publish(reply, null, null, Buffer.from(marshalGo({ type: apiType("stream_create_response"), error })));
       },
     );
   });
