@@ -2,18 +2,7 @@
 // table is the same on every run). Single-error cases pin each rule; these pin the ORDER in
 // which nats-server applies its rules when a config breaks several at once.
 import { STREAM_S, mkStream, type DiffCase } from "./config-cases.js";
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "../lib/prng.js";
 
 type Pool = Record<string, readonly unknown[]>;
 

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { startServer, type ServerKind, type ServerProcess, type StartOptions } from "../lib/procs.js";
+export { mulberry32 } from "../lib/prng.js";
 
 /** The server kind the client-level tests run against (natsts unless NATSTS_E2E_JS_TARGET says otherwise). */
 export function targetKind(): ServerKind {
@@ -135,18 +136,6 @@ export async function api(nc: NatsConnection, subject: string, body: unknown = u
   const data = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
   const m = await nc.request(`$JS.API.${subject}`, data, { timeout });
   return JSON.parse(new TextDecoder().decode(m.data)) as Record<string, unknown>;
-}
-
-/** Deterministic PRNG (mulberry32) for seeded randomness. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The tail of a server's stderr, for failure messages. */

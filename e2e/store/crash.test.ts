@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openFileConsumerStore } from "../../server/src/jetstream/store/consumerfile.js";
 import { openFileStreamStore } from "../../server/src/jetstream/store/filestore.js";
+import { mulberry32 } from "../lib/prng.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
@@ -21,16 +22,6 @@ const SEED = Number(process.env.NATSTS_CRASH_SEED ?? 0x5eed);
 const root = mkdtempSync(join(tmpdir(), "natsts-crash-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The child runs server/dist: refuse to test a build older than the store sources. */
 beforeAll(() => {
