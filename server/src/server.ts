@@ -5,6 +5,7 @@ import { createCurve, createServer as createServerKey } from "@nats-io/nkeys";
 import { writeFileSync, unlinkSync } from "node:fs";
 import type { Server as NetServer, Socket } from "node:net";
 import { basename, join } from "node:path";
+import { ioPhase } from "./io-phase.js";
 import { listenTCP } from "./listen.js";
 import { Client, type ClientHost, type ServerCounters } from "./client/client.js";
 import type { ConnectOptions } from "./client/connect.js";
@@ -258,7 +259,8 @@ export class NatsServer implements ClientHost {
     this.flushQueue.push(c);
     if (!this.flushPending) {
       this.flushPending = true;
-      setImmediate(this.flushAll);
+      if (ioPhase.reading > 0) setImmediate(this.flushAll);
+      else queueMicrotask(this.flushAll);
     }
   }
 

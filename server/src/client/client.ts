@@ -20,6 +20,7 @@ import { ClientParser, type ClientProtocolHandler, ParseFailure } from "../proto
 import type { Sublist } from "../sublist/sublist.js";
 import { isValidLiteralSubject, isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import { coarseClock, tick } from "../clock.js";
+import { ioPhase } from "../io-phase.js";
 import { applyConnectJSON, type ConnectOptions, defaultConnectOptions } from "./connect.js";
 import { Outbound } from "./outbound.js";
 import { type Publisher, Subscription } from "./subscription.js";
@@ -130,6 +131,7 @@ export class Client implements ClientProtocolHandler, Publisher {
     if (this.closed) return;
     tick();
     this.activitySincePing = true;
+    ioPhase.reading++;
     try {
       this.parser.parse(chunk);
     } catch (err) {
@@ -140,6 +142,8 @@ export class Client implements ClientProtocolHandler, Publisher {
         return;
       }
       throw err;
+    } finally {
+      ioPhase.reading--;
     }
   }
 
