@@ -31,7 +31,8 @@ typecheck: deps
 	npx tsc -p e2e/tsconfig.json
 
 test: build tools typecheck
-	npx vitest run
+	npx vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json
+	@node e2e/tools/summary.mjs .vitest-results.json
 
 bench: build tools
 	node bench/run.mjs
