@@ -11,6 +11,7 @@ import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
 import type { Stream, StreamConsumer } from "../stream/stream.js";
 import { ackSubject, parseAck } from "./protocol.js";
+import { AckState } from "./ack-state.js";
 import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
 import { startPosition } from "./start.js";
@@ -36,10 +37,7 @@ export class Consumer implements StreamConsumer {
   private dseq = 0;
   /** highest stream sequence delivered */
   private deliveredSseq = 0;
-  private ackFloor = { stream: 0, consumer: 0 };
-  private readonly pending = new Map<number, { dseq: number; ts: bigint; deadline: number }>();
-  private readonly redelivered = new Map<number, number>();
-  private readonly rdq: number[] = [];
+  private readonly acks = new AckState();
   /** last_per_subject: the sequences to deliver first */
   private lpsQueue: number[] = [];
   private numPending = 0;
@@ -116,16 +114,10 @@ export class Consumer implements StreamConsumer {
   }
 
   private restore(s: ConsumerState): void {
-    this.ackFloor = { stream: s.ackFloor.streamSeq, consumer: s.ackFloor.consumerSeq };
     this.dseq = s.delivered.consumerSeq;
     this.deliveredSseq = s.delivered.streamSeq;
     this.sseq = s.delivered.streamSeq + 1;
-    for (const [seq, n] of s.redelivered) this.redelivered.set(seq, n);
-    for (const [seq, p] of s.pending) {
-      // the ack wait keeps running from the original delivery
-      const deadline = Number(p.ts / 1_000_000n) + this.ackWaitMs(this.redelivered.get(seq) ?? 1);
-      this.pending.set(seq, { dseq: p.consumerSeq, ts: p.ts, deadline });
-    }
+    this.acks.restore(s, (dc) => this.ackWaitMs(dc));
     this.armRedelivery();
   }
 
@@ -133,8 +125,7 @@ export class Consumer implements StreamConsumer {
     const start = startPosition(this.stream.store, this.config, this.filters);
     this.sseq = start.sseq;
     this.lpsQueue = start.lpsQueue;
-    // nothing delivered yet: the ack floor starts at zero, the delivered cursor just before the start
-    this.ackFloor = { stream: 0, consumer: 0 };
+    // nothing delivered yet: the ack floor stays at zero, the delivered cursor goes just before the start
     this.deliveredSseq = this.lpsQueue.length > 0 ? this.lpsQueue[0] - 1 : this.sseq - 1;
   }
 
@@ -160,14 +151,13 @@ export class Consumer implements StreamConsumer {
 
   isDone(seq: number): boolean {
     if (this.ackNone) return seq <= this.deliveredSseq;
-    return seq <= this.ackFloor.stream || (seq <= this.deliveredSseq && !this.pending.has(seq));
+    return seq <= this.acks.floor.stream || (seq <= this.deliveredSseq && !this.acks.isPending(seq));
   }
 
   onPurge(firstSeq: number): void {
     this.signalledSeq = this.stream.durableSeq;
     if (this.sseq < firstSeq) this.sseq = firstSeq;
-    for (const seq of [...this.pending.keys()]) if (seq < firstSeq) this.pending.delete(seq);
-    if (this.ackFloor.stream < firstSeq - 1) this.ackFloor.stream = firstSeq - 1;
+    this.acks.purgedBelow(firstSeq);
     this.lpsQueue = this.lpsQueue.filter((s) => s >= firstSeq);
     this.numPending = this.countPending();
     this.persist();
@@ -216,15 +206,10 @@ export class Consumer implements StreamConsumer {
 
   /** Next message to deliver: redeliveries first, then last-per-subject, then the stream tail. */
   private nextMsg(): { msg: StoredMsg; redelivery: boolean } | null {
-    while (this.rdq.length > 0) {
-      const seq = this.rdq.shift() as number;
-      if (!this.pending.has(seq)) continue;
+    for (let seq = this.acks.nextQueued(); seq !== null; seq = this.acks.nextQueued()) {
       const msg = this.stream.store.get(seq);
-      if (msg === null) {
-        this.pending.delete(seq);
-        continue;
-      }
-      return { msg, redelivery: true };
+      if (msg !== null) return { msg, redelivery: true };
+      this.acks.drop(seq);
     }
     while (this.lpsQueue.length > 0) {
       const seq = this.lpsQueue.shift() as number;
@@ -273,7 +258,7 @@ export class Consumer implements StreamConsumer {
         if (req === null) break;
         target = req.reply;
       }
-      if (!this.ackNone && maxAckPending > 0 && this.pending.size >= maxAckPending && this.rdq.length === 0) break;
+      if (!this.ackNone && maxAckPending > 0 && this.acks.pendingCount >= maxAckPending && this.acks.queued === 0) break;
       const next = this.nextMsg();
       if (next === null) {
         if (req !== null && req.noWait) this.pulls.finish(req, Status.noMessages());
@@ -284,14 +269,14 @@ export class Consumer implements StreamConsumer {
       const size = next.msg.subject.length + replyLen + (next.msg.hdr?.length ?? 0) + next.msg.data.length;
       if (req !== null && req.maxBytes > 0 && size > req.bytesLeft) {
         // put it back for the next request
-        if (next.redelivery) this.rdq.unshift(next.msg.seq);
+        if (next.redelivery) this.acks.requeueFront(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
         this.pulls.finish(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
       const wait = this.pacer.wait(this.config, next.msg.ts, size);
       if (wait > 0) {
-        if (next.redelivery) this.rdq.unshift(next.msg.seq);
+        if (next.redelivery) this.acks.requeueFront(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
         const t = setTimeout(() => this.kick(), wait);
         t.unref();
@@ -313,8 +298,7 @@ export class Consumer implements StreamConsumer {
     const seq = msg.seq;
     let dc = 1;
     if (redelivery) {
-      dc = (this.redelivered.get(seq) ?? 1) + 1;
-      this.redelivered.set(seq, dc);
+      dc = this.acks.redelivering(seq);
     } else {
       if (seq > this.deliveredSseq) this.deliveredSseq = seq;
       if (this.numPending > 0) this.numPending--;
@@ -324,10 +308,10 @@ export class Consumer implements StreamConsumer {
     this.lastDeliveredAt = ts;
     this.lastActive = Date.now();
     if (this.ackNone) {
-      this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
+      this.acks.floor = { stream: this.deliveredSseq, consumer: this.dseq };
     } else {
       const deadline = Date.now() + this.ackWaitMs(dc);
-      this.pending.set(seq, { dseq: this.dseq, ts, deadline });
+      this.acks.track(seq, this.dseq, ts, deadline);
       this.armRedelivery(deadline);
     }
     if (!redelivery && this.lpsQueue.length === 0) {
@@ -365,14 +349,13 @@ export class Consumer implements StreamConsumer {
 
   /** Arms the redelivery timer for the earliest ack deadline (re-arming when an earlier one appears). */
   private armRedelivery(deadline: number | null = null): void {
-    if (this.pending.size === 0 || this.closed) return;
+    if (this.acks.pendingCount === 0 || this.closed) return;
     if (this.redeliverTimer !== null) {
       if (deadline === null || deadline >= this.redeliverAt) return;
       clearTimeout(this.redeliverTimer);
       this.redeliverTimer = null;
     }
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const p of this.pending.values()) if (p.deadline < earliest) earliest = p.deadline;
+    const earliest = this.acks.earliestDeadline();
     if (!Number.isFinite(earliest)) return;
     this.redeliverAt = earliest;
     this.redeliverTimer = setTimeout(() => {
@@ -385,15 +368,11 @@ export class Consumer implements StreamConsumer {
   private checkRedeliveries(): void {
     const now = Date.now();
     const maxDeliver = this.config.max_deliver ?? -1;
-    const due: number[] = [];
-    for (const [seq, p] of this.pending) if (p.deadline <= now && !this.rdq.includes(seq)) due.push(seq);
-    due.sort((a, b) => a - b);
-    for (const seq of due) {
-      const dc = this.redelivered.get(seq) ?? 1;
-      const p = this.pending.get(seq);
-      if (p === undefined) continue;
+    for (const seq of this.acks.due(now)) {
+      const dc = this.acks.deliveries(seq);
       if (maxDeliver > 0 && dc >= maxDeliver) {
-        p.deadline = Number.POSITIVE_INFINITY;
+        // parked: no more deliveries, stays unacked
+        this.acks.setDeadline(seq, Number.POSITIVE_INFINITY);
         this.host.advisory("CONSUMER.MAX_DELIVERIES", this.stream.name, this.name, {
           type: "io.nats.jetstream.advisory.v1.max_deliver",
           stream: this.stream.name,
@@ -403,8 +382,7 @@ export class Consumer implements StreamConsumer {
         });
         continue;
       }
-      p.deadline = Number.POSITIVE_INFINITY;
-      this.rdq.push(seq);
+      this.acks.redeliverNow(seq);
     }
     this.armRedelivery();
     this.kick();
@@ -424,30 +402,29 @@ export class Consumer implements StreamConsumer {
     let changed = false;
     switch (ack.kind) {
       case "ack":
-        changed = this.ackSeq(sseq, dseq);
+        changed = this.ackSeq(sseq);
         break;
       case "term":
-        changed = this.ackSeq(sseq, dseq);
+        changed = this.ackSeq(sseq);
         this.host.advisory("CONSUMER.MSG_TERMINATED", this.stream.name, this.name, {
           type: "io.nats.jetstream.advisory.v1.terminated",
           stream: this.stream.name,
           consumer: this.name,
           consumer_seq: dseq,
           stream_seq: sseq,
-          deliveries: this.redelivered.get(sseq) ?? 1,
+          deliveries: this.acks.deliveries(sseq),
           reason: ack.reason,
         });
         break;
       case "nak": {
-        const p = this.pending.get(sseq);
-        if (p !== undefined) {
+        if (this.acks.isPending(sseq)) {
           const delayMs = Number(ack.delayNs / 1_000_000n);
           if (delayMs > 0) {
-            p.deadline = Date.now() + delayMs;
-            this.armRedelivery(p.deadline);
+            const deadline = Date.now() + delayMs;
+            this.acks.setDeadline(sseq, deadline);
+            this.armRedelivery(deadline);
           } else {
-            p.deadline = Number.POSITIVE_INFINITY;
-            if (!this.rdq.includes(sseq)) this.rdq.push(sseq);
+            this.acks.redeliverNow(sseq);
             this.kick();
           }
           this.host.advisory("CONSUMER.MSG_NAKED", this.stream.name, this.name, {
@@ -456,18 +433,17 @@ export class Consumer implements StreamConsumer {
             consumer: this.name,
             consumer_seq: dseq,
             stream_seq: sseq,
-            deliveries: this.redelivered.get(sseq) ?? 1,
+            deliveries: this.acks.deliveries(sseq),
           });
         }
         break;
       }
       case "progress": {
-        const p = this.pending.get(sseq);
-        if (p !== undefined) p.deadline = Date.now() + this.ackWaitMs(this.redelivered.get(sseq) ?? 1);
+        this.acks.setDeadline(sseq, Date.now() + this.ackWaitMs(this.acks.deliveries(sseq)));
         break;
       }
       case "next":
-        changed = this.ackSeq(sseq, dseq);
+        changed = this.ackSeq(sseq);
         if (m.reply !== null && !this.isPush) this.addPullRequest(m.reply, ack.request);
         break;
     }
@@ -486,44 +462,18 @@ export class Consumer implements StreamConsumer {
     }
   }
 
-  private ackSeq(sseq: number, _dseq: number): boolean {
+  private ackSeq(sseq: number): boolean {
     if (this.ackNone) return false;
-    const acked: number[] = [];
-    if (this.config.ack_policy === "all") {
-      for (const seq of this.pending.keys()) if (seq <= sseq) acked.push(seq);
-    } else if (this.pending.has(sseq)) {
-      acked.push(sseq);
-    }
+    const acked = this.acks.ack(sseq, this.config.ack_policy === "all", this.deliveredSseq, this.dseq);
     if (acked.length === 0) return false;
-    for (const seq of acked) {
-      this.pending.delete(seq);
-      this.redelivered.delete(seq);
-    }
     this.lastAckAt = nowUnixNanos();
-    this.updateAckFloor();
-    for (const seq of acked) {
-      const msg = this.stream.config.retention !== "limits" ? this.stream.store.get(seq) : null;
-      if (msg !== null) this.stream.ackedBy(seq, msg.subject);
+    if (this.stream.config.retention !== "limits") {
+      for (const seq of acked) {
+        const msg = this.stream.store.get(seq);
+        if (msg !== null) this.stream.ackedBy(seq, msg.subject);
+      }
     }
     return true;
-  }
-
-  /**
-   * The ack floor: just below the oldest unacked delivery. Deliveries enter `pending` in stream
-   * order (redeliveries keep their place), so the oldest is the first entry.
-   */
-  private updateAckFloor(): void {
-    if (this.pending.size === 0) {
-      this.ackFloor = { stream: this.deliveredSseq, consumer: this.dseq };
-      return;
-    }
-    const first = this.pending.entries().next().value as [number, { dseq: number }];
-    let minD = first[1].dseq;
-    if (this.redelivered.has(first[0])) {
-      // a redelivered entry carries a newer consumer sequence: find the smallest
-      for (const p of this.pending.values()) if (p.dseq < minD) minD = p.dseq;
-    }
-    this.ackFloor = { stream: first[0] - 1, consumer: minD - 1 };
   }
 
   /**
@@ -535,15 +485,8 @@ export class Consumer implements StreamConsumer {
     this.saveQueued = new Promise<boolean>((resolve) => {
       setImmediate(() => {
         this.saveQueued = null;
-        const pending = new Map<number, { consumerSeq: number; ts: bigint }>();
-        for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.dseq, ts: p.ts });
         this.store
-          .save({
-            delivered: { consumerSeq: this.dseq, streamSeq: this.deliveredSseq },
-            ackFloor: { consumerSeq: this.ackFloor.consumer, streamSeq: this.ackFloor.stream },
-            pending,
-            redelivered: new Map(this.redelivered),
-          })
+          .save(this.acks.snapshot({ consumerSeq: this.dseq, streamSeq: this.deliveredSseq }))
           .then(
             () => resolve(true),
             (err: unknown) => {
@@ -672,12 +615,12 @@ export class Consumer implements StreamConsumer {
         ...(this.lastDeliveredAt > 0n ? { last_active: formatUnixNanos(this.lastDeliveredAt) } : {}),
       },
       ack_floor: {
-        consumer_seq: this.ackFloor.consumer,
-        stream_seq: this.ackFloor.stream,
+        consumer_seq: this.acks.floor.consumer,
+        stream_seq: this.acks.floor.stream,
         ...(this.lastAckAt > 0n ? { last_active: formatUnixNanos(this.lastAckAt) } : {}),
       },
-      num_ack_pending: this.pending.size,
-      num_redelivered: this.redelivered.size,
+      num_ack_pending: this.acks.pendingCount,
+      num_redelivered: this.acks.redeliveredCount,
       num_waiting: this.pulls.size,
       num_pending: this.numPending,
     } as ConsumerInfo;
