@@ -14,6 +14,7 @@ import { ackSubject, parseAck } from "./protocol.js";
 import { AckState } from "./ack-state.js";
 import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
+import { PushFlow } from "./push.js";
 import { startPosition } from "./start.js";
 import { Status, type WaitingRequest } from "./waiting.js";
 
@@ -25,9 +26,6 @@ export interface ConsumerHost {
   expire(c: Consumer): void;
 }
 
-const FC_EVERY_MSGS = 256;
-const FC_EVERY_BYTES = 4 * 1024 * 1024;
-const INTEREST_POLL_MS = 25;
 const LAZY_SAVE_MS = 100;
 
 export class Consumer implements StreamConsumer {
@@ -44,21 +42,17 @@ export class Consumer implements StreamConsumer {
   /** the stream's durable sequence when numPending was last brought up to date */
   private signalledSeq = 0;
   private readonly pulls: PullQueue;
+  private readonly push: PushFlow;
   private readonly subs: Subscription[] = [];
   private kickScheduled = false;
   private redeliverTimer: NodeJS.Timeout | null = null;
   private redeliverAt = Number.POSITIVE_INFINITY;
   private saveQueued: Promise<boolean> | null = null;
   private lazySave: NodeJS.Timeout | null = null;
-  private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
-  private interestTimer: NodeJS.Timeout | null = null;
   private lastActive = Date.now();
   private lastDeliveredAt = 0n;
   private lastAckAt = 0n;
-  private fcPending: string | null = null;
-  private fcMsgs = 0;
-  private fcBytes = 0;
   private pausedUntil = 0;
   private readonly pacer = new Pacer();
   private closed = false;
@@ -74,6 +68,11 @@ export class Consumer implements StreamConsumer {
   ) {
     this.filters = filtersOf(config);
     this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
+    this.push = new PushFlow(
+      host.ic,
+      { streamName: stream.name, name, kick: () => this.kick(), position: () => [this.dseq, this.deliveredSseq] },
+      () => this.config.deliver_subject ?? "",
+    );
     if (config.pause_until !== undefined) this.pausedUntil = pauseMillis(config.pause_until);
   }
 
@@ -96,14 +95,7 @@ export class Consumer implements StreamConsumer {
     this.signalledSeq = this.stream.durableSeq;
     const ic = this.host.ic;
     this.subs.push(ic.subscribe(`$JS.ACK.${this.stream.name}.${this.name}.>`, (m) => this.onAck(m)));
-    if (this.isPush && this.config.flow_control === true) {
-      this.subs.push(ic.subscribe(`$JS.FC.${this.stream.name}.${this.name}.>`, (m) => this.onFlowControl(m)));
-    }
-    if (this.isPush && (this.config.idle_heartbeat ?? 0) > 0) {
-      const ms = Math.max(1, Math.floor((this.config.idle_heartbeat ?? 0) / 1e6));
-      this.hbTimer = setInterval(() => this.pushHeartbeat(ms), ms);
-      this.hbTimer.unref();
-    }
+    if (this.isPush) this.push.start(this.config);
     const inactive = this.config.inactive_threshold ?? 0;
     if (inactive > 0) {
       const ms = Math.max(10, Math.floor(inactive / 1e6));
@@ -247,9 +239,9 @@ export class Consumer implements StreamConsumer {
       let req: WaitingRequest | null = null;
       if (this.isPush) {
         const ds = this.config.deliver_subject as string;
-        if (this.fcPending !== null) break;
+        if (this.push.blocked) break;
         if (!this.host.ic.hasInterest(ds)) {
-          this.waitForInterest();
+          this.push.waitForInterest();
           break;
         }
         target = ds;
@@ -331,11 +323,7 @@ export class Consumer implements StreamConsumer {
       data = Buffer.alloc(0);
     }
     this.host.ic.publish(msg.subject, reply, hdr, data, target);
-    if (this.isPush && this.config.flow_control === true) {
-      this.fcMsgs++;
-      this.fcBytes += data.length + (hdr?.length ?? 0);
-      if (this.fcMsgs >= FC_EVERY_MSGS || this.fcBytes >= FC_EVERY_BYTES) this.sendFlowControl();
-    }
+    if (this.isPush) this.push.delivered(data.length + (hdr?.length ?? 0), this.config);
     this.persistSoon();
   }
 
@@ -525,46 +513,6 @@ export class Consumer implements StreamConsumer {
     this.deliverLoop();
   }
 
-  // ---- push ----
-
-  /** A push consumer without a subscriber looks again shortly (subscribers often come after the create). */
-  private waitForInterest(): void {
-    if (this.interestTimer !== null || this.closed) return;
-    this.interestTimer = setTimeout(() => {
-      this.interestTimer = null;
-      this.kick();
-    }, INTEREST_POLL_MS);
-    this.interestTimer.unref();
-  }
-
-  private pushHeartbeat(intervalMs: number): void {
-    if (this.closed || !this.isPush) return;
-    const ds = this.config.deliver_subject as string;
-    if (Date.now() - this.lastActiveDelivery() < intervalMs) return;
-    if (!this.host.ic.hasInterest(ds)) return;
-    this.host.ic.publish(ds, null, Status.heartbeat(this.dseq, this.deliveredSseq, this.fcPending), Buffer.alloc(0));
-  }
-
-  private lastActiveDelivery(): number {
-    return Number(this.lastDeliveredAt / 1_000_000n);
-  }
-
-  private sendFlowControl(): void {
-    const ds = this.config.deliver_subject as string;
-    const reply = `$JS.FC.${this.stream.name}.${this.name}.${Math.random().toString(36).slice(2, 6)}`;
-    this.fcPending = reply;
-    this.fcMsgs = 0;
-    this.fcBytes = 0;
-    this.host.ic.publish(ds, reply, Status.flowControl(), Buffer.alloc(0));
-  }
-
-  private onFlowControl(m: InternalMsg): void {
-    if (this.fcPending !== null && m.subject === this.fcPending) {
-      this.fcPending = null;
-      this.kick();
-    }
-  }
-
   private checkInactive(thresholdMs: number): void {
     if (this.closed) return;
     const active = this.isPush ? this.host.ic.hasInterest(this.config.deliver_subject as string) : this.pulls.size > 0;
@@ -637,7 +585,8 @@ export class Consumer implements StreamConsumer {
     if (this.closed) return;
     this.closed = true;
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
-    for (const t of [this.redeliverTimer, this.hbTimer, this.inactiveTimer, this.interestTimer, this.lazySave]) if (t !== null) clearTimeout(t);
+    for (const t of [this.redeliverTimer, this.inactiveTimer, this.lazySave]) if (t !== null) clearTimeout(t);
+    this.push.stop();
     if (this.lazySave !== null || this.saveQueued !== null) await this.persist();
     this.pulls.clear(notify ? Status.consumerDeleted() : null);
     await this.store.close();
