@@ -1,18 +1,20 @@
 // Message routing for one published message: match the subject in the sublist, deliver to
 // every plain subscription and to one member of each queue group, hand the message on to the
-// cluster's routes (local publishers only), and answer a request that reached nobody with the 503
+// forwarders (routes, gateways; local publishers only), and answer a request that reached nobody with the 503
 // no-responders status when the publisher asked for it.
 
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Sublist } from "./sublist/sublist.js";
 
-/** The cluster's side of a locally published message (server/src/cluster). */
+/**
+ * A way out of this server for a message (routes, gateways): called in order after local
+ * delivery. `served` holds the queue groups already given the message (here or by an earlier
+ * forwarder); a forwarder skips those and adds the groups it hands on. Returns how many
+ * connections took the message.
+ */
 export interface Forwarder {
-  /** sends to the routes with interest, skipping queue groups served locally; returns how many took it */
-  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: ReadonlySet<string>): number;
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number;
 }
-
-const NONE: ReadonlySet<string> = new Set();
 
 function noRespondersHeader(subject: string): Buffer {
   return Buffer.from(`NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n`, "latin1");
@@ -29,13 +31,14 @@ export function processMsg(
   end: number,
   /** match on `subject` but present the message as this subject (JetStream deliveries) */
   presentAs: string | null = null,
-  /** routes to forward a locally published message to */
-  forwarder: Forwarder | null = null,
+  /** where else the message goes (routes, gateways), in order; null or empty for none */
+  forwarders: readonly Forwarder[] | null = null,
   /** a message from a route: the only queue groups it may go to here */
   routeQueues: readonly string[] | null = null,
 ): number {
   const r = sublist.match(subject);
-  if (r.psubs.length === 0 && r.qsubs.length === 0 && forwarder === null) {
+  const forwarding = forwarders !== null && forwarders.length > 0;
+  if (r.psubs.length === 0 && r.qsubs.length === 0 && !forwarding) {
     if (reply !== null && from.opts.noResponders) sendNoResponders(sublist, from, subject, reply);
     return 0;
   }
@@ -62,12 +65,15 @@ export function processMsg(
       if (!echo && sub.client === from) continue;
       if (sub.client.deliver(sub, msgSubject, reply, hdrLen, payload, from)) {
         delivered++;
-        if (forwarder !== null) (served ??= new Set()).add(queue);
+        if (forwarding) (served ??= new Set()).add(queue);
         break;
       }
     }
   }
-  if (forwarder !== null) delivered += forwarder.forward(subject, reply, hdrLen, payload, served ?? NONE);
+  if (forwarding) {
+    served ??= new Set();
+    for (let i = 0; i < forwarders.length; i++) delivered += forwarders[i].forward(subject, reply, hdrLen, payload, served);
+  }
   if (delivered === 0 && reply !== null && from.opts.noResponders) {
     sendNoResponders(sublist, from, subject, reply);
   }

@@ -12,7 +12,7 @@ import type { ConnectOptions } from "./client/connect.js";
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
 import { RouteManager } from "./cluster/manager.js";
-import { processMsg } from "./deliver.js";
+import { processMsg, type Forwarder } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
 import { startJetStream } from "./jetstream/start.js";
 import type { JetStream } from "./jetstream/jetstream.js";
@@ -73,6 +73,8 @@ export class NatsServer implements ClientHost {
   jetstream: JetStream | null = null;
   /** the cluster's routes, when a cluster listener is configured */
   routes: RouteManager | null = null;
+  /** where a locally published message goes after local delivery: routes, then gateways */
+  readonly forwarders: Forwarder[] = [];
 
   private listener: NetServer | null = null;
   private nextCid = 1;
@@ -117,6 +119,7 @@ export class NatsServer implements ClientHost {
     if (o.cluster.port !== 0) {
       this.routes = new RouteManager(this, o.cluster);
       await this.routes.start();
+      this.forwarders.push(this.routes);
     }
     this.writePortsFile();
     this.logger.info("Server is ready");
@@ -231,8 +234,8 @@ export class NatsServer implements ClientHost {
     end: number,
     presentAs: string | null = null,
   ): number {
-    const forwarder = presentAs === null ? this.routes : null;
-    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, forwarder);
+    const forwarders = presentAs === null ? this.forwarders : null;
+    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, forwarders);
   }
 
   /** A message from a route: local subscribers only, never forwarded again (one hop). */

@@ -60,7 +60,8 @@ const NO_QUEUES: readonly string[] = [];
 
 /**
  * Sends a locally published message to the routes with matching interest. Queue groups already
- * served here are skipped; any other group goes to one route, picked by the groups' weights.
+ * served here are skipped; any other group goes to one route, picked by the groups' weights,
+ * and is added to `served`.
  * Returns how many routes took the message.
  */
 export function forwardToRoutes(
@@ -69,7 +70,7 @@ export function forwardToRoutes(
   reply: string | null,
   hdrLen: number,
   payload: Buffer,
-  served: ReadonlySet<string>,
+  served: Set<string>,
 ): number {
   let plain: Route[] | null = null;
   let groups: Map<string, Array<{ route: Route; weight: number }>> | null = null;
@@ -97,6 +98,7 @@ export function forwardToRoutes(
   if (groups !== null) {
     for (const [name, cands] of groups) {
       const route = pickWeighted(cands);
+      served.add(name);
       const list = picked.get(route);
       if (list === undefined) picked.set(route, [name]);
       else list.push(name);

@@ -54,7 +54,7 @@ export class RouteManager implements RouteHost {
     this.dynamicName = opts.name === "";
     this.name = opts.name !== "" ? opts.name : randomBytes(11).toString("base64url");
     this.local = new LocalInterest(() => this.routes.values());
-    srv.sublist.observer = this.local;
+    srv.sublist.addObserver(this.local);
   }
 
   get logger(): Logger {
@@ -102,7 +102,7 @@ export class RouteManager implements RouteHost {
     this.timers.clear();
     this.listener?.close();
     for (const r of [...this.connections]) r.close("Server Shutdown");
-    this.srv.sublist.observer = null;
+    this.srv.sublist.removeObserver(this.local);
   }
 
   // ---- connections ----
@@ -366,7 +366,7 @@ export class RouteManager implements RouteHost {
 
   // ---- messages ----
 
-  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: ReadonlySet<string>): number {
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
     if (this.routes.size === 0) return 0;
     return forwardToRoutes(this.routes.values(), subject, reply, hdrLen, payload, served);
   }

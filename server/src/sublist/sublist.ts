@@ -73,10 +73,20 @@ export class Sublist<S extends SubLike> {
   private removes = 0;
   private matches = 0;
   private cacheHits = 0;
-  observer: SublistObserver<S> | null = null;
+  /** told of every insert and removal (routes, gateways and leaf nodes propagate interest) */
+  private readonly observers: SublistObserver<S>[] = [];
 
   constructor(cacheEnabled = true) {
     this.cache = cacheEnabled ? new Map() : null;
+  }
+
+  addObserver(o: SublistObserver<S>): void {
+    this.observers.push(o);
+  }
+
+  removeObserver(o: SublistObserver<S>): void {
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
   }
 
   get size(): number {
@@ -117,7 +127,7 @@ export class Sublist<S extends SubLike> {
     this.count++;
     this.inserts++;
     this.invalidate(sub.subject);
-    this.observer?.inserted(sub);
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].inserted(sub);
   }
 
   /** Removes a subscription; returns false when it was not there. */
@@ -154,7 +164,7 @@ export class Sublist<S extends SubLike> {
     this.count--;
     this.removes++;
     this.invalidate(sub.subject);
-    this.observer?.removed(sub);
+    for (let i = 0; i < this.observers.length; i++) this.observers[i].removed(sub);
     return true;
   }
 
