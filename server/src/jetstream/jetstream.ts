@@ -295,17 +295,26 @@ export class JetStream {
 
 
   /** Bytes in use, from the stores themselves. */
-  usage(): { memory: number; storage: number; streams: number; consumers: number } {
+  /** bytes in use, and bytes reserved by streams with a max_bytes limit (as nats-server reserves them) */
+  usage(): { memory: number; storage: number; reservedMemory: number; reservedStorage: number; streams: number; consumers: number } {
     let memory = 0;
     let storage = 0;
+    let reservedMemory = 0;
+    let reservedStorage = 0;
     let consumers = 0;
     for (const s of this.streams.values()) {
       const b = s.store.state().bytes;
-      if (s.config.storage === "memory") memory += b;
-      else storage += b;
+      const reserve = s.config.max_bytes > 0 ? s.config.max_bytes : 0;
+      if (s.config.storage === "memory") {
+        memory += b;
+        reservedMemory += reserve;
+      } else {
+        storage += b;
+        reservedStorage += reserve;
+      }
       consumers += s.consumers.size;
     }
-    return { memory, storage, streams: this.streams.size, consumers };
+    return { memory, storage, reservedMemory, reservedStorage, streams: this.streams.size, consumers };
   }
 
   advisory(suffix: string, body: Record<string, unknown>): void {

@@ -33,6 +33,8 @@ export interface ApiRoute {
   readonly errorFields?: ApiBody;
   /** not an API call in nats-server's statistics (pull requests go straight to the consumer) */
   readonly uncounted?: boolean;
+  /** counted only when it fails (nats-server counts a successful STREAM.MSG.GET nowhere) */
+  readonly countErrorsOnly?: boolean;
 }
 
 export class ApiFailure extends Error {
@@ -87,12 +89,12 @@ export class ApiRouter {
     try {
       result = route.handler(this.js, req);
     } catch (err) {
-      this.js.apiTotal++;
+      if (route.countErrorsOnly !== true) this.js.apiTotal++;
       this.fail(req, route, err);
       return;
     }
     // counted after the handler ran: an INFO reports the requests before it, as nats-server's does
-    if (route.uncounted !== true) this.js.apiTotal++;
+    if (route.uncounted !== true && route.countErrorsOnly !== true) this.js.apiTotal++;
     if (result instanceof Promise) {
       result.then(
         (body) => {
@@ -106,6 +108,7 @@ export class ApiRouter {
   }
 
   private fail(req: ApiRequest, route: ApiRoute, err: unknown): void {
+    if (route.countErrorsOnly === true) this.js.apiTotal++;
     if (!(err instanceof ApiFailure) || err.counted) this.js.apiErrors++;
     if (err instanceof ApiFailure) {
       this.respond(req, route.type, { error: err.apiError, ...route.errorFields });

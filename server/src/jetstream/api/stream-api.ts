@@ -27,8 +27,8 @@ function accountInfo(js: JetStream): ApiBody {
   const body: ApiBody = {
     memory: u.memory,
     storage: u.storage,
-    reserved_memory: 0,
-    reserved_storage: 0,
+    reserved_memory: u.reservedMemory,
+    reserved_storage: u.reservedStorage,
     streams: u.streams,
     consumers: u.consumers,
     limits: {
@@ -233,6 +233,6 @@ export const STREAM_ROUTES: ApiRoute[] = [
   { pattern: ["STREAM", "LIST"], type: "stream_list_response", handler: streamList, errorFields: { ...PAGED_ZERO, streams: [] } },
   { pattern: ["STREAM", "DELETE", "*"], type: "stream_delete_response", handler: streamDelete },
   { pattern: ["STREAM", "PURGE", "*"], type: "stream_purge_response", handler: streamPurge, errorFields: { purged: 0 } },
-  { pattern: ["STREAM", "MSG", "GET", "*"], type: "stream_msg_get_response", handler: msgGet },
+  { pattern: ["STREAM", "MSG", "GET", "*"], type: "stream_msg_get_response", handler: msgGet, countErrorsOnly: true },
   { pattern: ["STREAM", "MSG", "DELETE", "*"], type: "stream_msg_delete_response", handler: msgDelete },
 ];
