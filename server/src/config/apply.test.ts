@@ -86,16 +86,16 @@ describe("keys", () => {
     expect(o).toMatchObject(want);
   });
 
-  it("keeps gateway, leafnodes and accounts raw, with positions", () => {
+  it("keeps leafnodes and accounts raw, with positions; applies gateway", () => {
     const { o, issues } = apply("gateway { name: g }\nleaf { port: 7422 }\naccounts { A: {} }\n");
-    expect(Object.keys(o.raw)).toEqual(["gateway", "leafnodes", "accounts"]);
-    const gateway = o.raw["gateway"];
-    expect(gateway).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 1, col: 11 } });
-    if (typeof gateway === "object" && gateway !== null && "kind" in gateway && gateway.kind === "map") {
-      expect(plainValue(gateway as Parameters<typeof plainValue>[0])).toEqual({ name: "g" });
+    expect(Object.keys(o.raw)).toEqual(["leafnodes", "accounts"]);
+    expect(o.gateway.name).toBe("g");
+    const leaf = o.raw["leafnodes"];
+    expect(leaf).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 2, col: 8 } });
+    if (typeof leaf === "object" && leaf !== null && "kind" in leaf && leaf.kind === "map") {
+      expect(plainValue(leaf as Parameters<typeof plainValue>[0])).toEqual({ port: 7422 });
     }
     expect(issues.map(issueText)).toEqual([
-      'a.conf:1:0: "gateway" is not supported by natsts yet; kept in options.raw, no effect',
       'a.conf:2:1: "leaf" is not supported by natsts yet; kept in options.raw, no effect',
       'a.conf:3:1: "accounts" is not supported by natsts yet; kept in options.raw, no effect',
     ]);

@@ -3,6 +3,7 @@
 // processing goes on so that one run reports all of them, as nats-server does.
 
 import { applyCluster } from "./cluster.js";
+import { applyGateway, validateGateway } from "./gateway.js";
 import { type Options, MINUTE, SECOND } from "./options.js";
 import { type ConfEntry, type ConfMap, type ConfNode, type Pos, goTypeName, natsPos } from "./parser.js";
 import { UnitError, formatGoDuration, goQuote, nsToMs, parseGoDuration, parseJetStreamSizeString } from "./units.js";
@@ -22,7 +23,7 @@ export function issueText(i: Issue): string {
 
 /** Blocks stored untouched in Options.raw for the issues that will implement them. */
 const RAW_KEYS: ReadonlyMap<string, string> = new Map([
-  ["gateway", "gateway"], ["leafnodes", "leafnodes"], ["leaf", "leafnodes"], ["accounts", "accounts"],
+  ["leafnodes", "leafnodes"], ["leaf", "leafnodes"], ["accounts", "accounts"],
 ]);
 
 /** Top-level keys nats-server accepts that natsts does not implement (yet). */
@@ -262,6 +263,7 @@ class Applier {
       case "jetstream": return this.jetstream(e);
       case "cluster": return applyCluster(e, o.cluster, (sev, pos, msg) => this.add(sev, pos, msg));
       case "store_dir": return this.storeDir(e);
+      case "gateway": return applyGateway(e, o.gateway, (sev, pos, msg) => this.add(sev, pos, msg));
     }
     const raw = RAW_KEYS.get(key);
     if (raw !== undefined) {
@@ -482,6 +484,7 @@ export function finalizeOptions(o: Options): { errors: string[]; warnings: strin
   if (o.cluster.routes.length > 0 && o.cluster.port === 0) {
     warnings.push("cluster routes are configured without a cluster listen address (cluster.listen or --cluster): no routes are made");
   }
+  errors.push(...validateGateway(o));
   if (o.maxPayload > 8 * 1024 * 1024) {
     warnings.push(`max_payload of ${o.maxPayload} bytes is over 8MB: large payloads are discouraged and may perform poorly`);
   }

@@ -117,7 +117,7 @@ describe("buildOptions", () => {
     const r = buildOptions(["-t", "-c", good, "-p", "1"]);
     expect(r.kind).toBe("test-config");
     if (r.kind === "test-config") expect(r.options).toMatchObject({ port: 1, debug: true });
-    const unsupported = conf("unsup.conf", "gateway { name: x }\n");
+    const unsupported = conf("unsup.conf", "accounts { A: {} }\n");
     const u = buildOptions(["-t", "-c", unsupported]);
     expect(u.kind === "test-config" && u.warnings.length).toBe(1);
   });

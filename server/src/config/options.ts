@@ -32,6 +32,26 @@ export interface ClusterOptions {
   password: string;
 }
 
+/** `gateway {}`: this cluster's place in a supercluster. */
+export interface GatewayOptions {
+  /** this cluster's gateway name ("" = no gateway) */
+  name: string;
+  host: string;
+  /** 0 = no gateway listener; -1 = random port */
+  port: number;
+  /** host:port announced to other gateways instead of the listen address */
+  advertise: string;
+  /** refuse inbound gateways that are not configured here */
+  rejectUnknown: boolean;
+  /** attempts for an implicit (learned) gateway before giving up; configured ones retry forever */
+  connectRetries: number;
+  /** gateway authorization (both directions) */
+  user: string;
+  password: string;
+  /** remote gateways (clusters) to solicit */
+  gateways: Array<{ name: string; urls: string[] }>;
+}
+
 export interface Options {
   /** the config file this came from, if any (for reload) */
   configFile: string;
@@ -74,10 +94,11 @@ export interface Options {
   authorization: AuthorizationOptions;
   jetstream: JetStreamOptions;
   cluster: ClusterOptions;
+  gateway: GatewayOptions;
   /** -VV / trace_verbose: trace the system account's traffic too */
   traceVerbose: boolean;
   /**
-   * Config blocks kept for the issues that will implement them: gateway, leafnodes (also
+   * Config blocks kept for the issues that will implement them: leafnodes (also
    * spelled leaf), accounts. Each value is the parsed node (config/parser.ts ConfNode, with file/line/col
    * positions for error messages); plainValue() turns it into plain data.
    */
@@ -145,6 +166,17 @@ export function defaultOptions(): Options {
       poolSize: 3,
       user: "",
       password: "",
+    },
+    gateway: {
+      name: "",
+      host: "0.0.0.0",
+      port: 0,
+      advertise: "",
+      rejectUnknown: false,
+      connectRetries: 0,
+      user: "",
+      password: "",
+      gateways: [],
     },
     traceVerbose: false,
     raw: {},
