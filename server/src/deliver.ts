@@ -14,6 +14,17 @@ import type { Sublist } from "./sublist/sublist.js";
  */
 export interface Forwarder {
   forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number;
+  /** whether a server behind this forwarder has interest in `subject` (JetStream asks before delivering) */
+  hasInterest?(subject: string): boolean;
+}
+
+/**
+ * A delivery shown under another subject (JetStream) leaves this server routed on its delivery
+ * subject with the shown subject after an `@` in the reply: `<reply>@<shown subject>`, as
+ * nats-server sends it (without a reply it goes as is).
+ */
+export function replyWithShownSubject(reply: string | null, presentAs: string | null): string | null {
+  return presentAs !== null && reply !== null ? `${reply}@${presentAs}` : reply;
 }
 
 function noRespondersHeader(subject: string): Buffer {
@@ -72,7 +83,8 @@ export function processMsg(
   }
   if (forwarding) {
     served ??= new Set();
-    for (let i = 0; i < forwarders.length; i++) delivered += forwarders[i].forward(subject, reply, hdrLen, payload, served);
+    const fwdReply = replyWithShownSubject(reply, presentAs);
+    for (let i = 0; i < forwarders.length; i++) delivered += forwarders[i].forward(subject, fwdReply, hdrLen, payload, served);
   }
   if (delivered === 0 && reply !== null && from.opts.noResponders) {
     sendNoResponders(sublist, from, subject, reply);

@@ -234,15 +234,31 @@ export class NatsServer implements ClientHost {
     end: number,
     presentAs: string | null = null,
   ): number {
-    const forwarders = presentAs === null ? this.forwarders : null;
-    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, forwarders);
+    return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, this.forwarders);
   }
 
-  /** A message from a route: local subscribers only, never forwarded again (one hop). */
-  deliverFromRoute(from: Publisher, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+  /** Whether a server behind a route (or another forwarder) has interest in `subject`. */
+  remoteInterest(subject: string): boolean {
+    for (const f of this.forwarders) if (f.hasInterest?.(subject) === true) return true;
+    return false;
+  }
+
+  /**
+   * A message from a route: local subscribers only, never forwarded again (one hop). `presentAs`:
+   * a JetStream delivery routed on `subject`, shown as this subject.
+   */
+  deliverFromRoute(
+    from: Publisher,
+    subject: string,
+    reply: string | null,
+    queues: readonly string[],
+    hdrLen: number,
+    payload: Buffer,
+    presentAs: string | null = null,
+  ): void {
     this.counters.inMsgs++;
     this.counters.inBytes += payload.length;
-    processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, null, null, queues);
+    processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, presentAs, null, queues);
   }
 
   /** Cluster members came or went: protocol-1 clients get an async INFO with the new connect_urls. */

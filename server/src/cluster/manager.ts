@@ -13,6 +13,7 @@ import type { Sublist } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
 import { GLOBAL, Route, type RouteHost, type RouteInfo } from "./route.js";
+import { splitShownSubject } from "./shown-subject.js";
 
 /** What the cluster needs from its server. */
 export interface ClusterServer {
@@ -25,7 +26,15 @@ export interface ClusterServer {
   /** this server's client URL (host:port) */
   clientURL(): string;
   /** delivers a route message to local subscribers only (queue groups limited to `queues`) */
-  deliverFromRoute(from: Publisher, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+  deliverFromRoute(
+    from: Publisher,
+    subject: string,
+    reply: string | null,
+    queues: readonly string[],
+    hdrLen: number,
+    payload: Buffer,
+    presentAs: string | null,
+  ): void;
   /** the set of peers (and so the client connect_urls) changed */
   clusterChanged(): void;
 }
@@ -54,6 +63,8 @@ export class RouteManager implements RouteHost {
     this.dynamicName = opts.name === "";
     this.name = opts.name !== "" ? opts.name : randomBytes(11).toString("base64url");
     this.local = new LocalInterest(() => this.routes.values());
+    // subscriptions made before the cluster starts (JetStream's) count too
+    for (const sub of srv.sublist.all()) this.local.inserted(sub);
     srv.sublist.addObserver(this.local);
   }
 
@@ -343,7 +354,8 @@ export class RouteManager implements RouteHost {
 
   inbound(r: Route, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
     if (account !== GLOBAL) return;
-    this.srv.deliverFromRoute(r, subject, reply, queues, hdrLen, payload);
+    const shown = splitShownSubject(reply);
+    this.srv.deliverFromRoute(r, subject, shown.reply, queues, hdrLen, payload, shown.presentAs);
   }
 
   closed(r: Route, reason: string): void {
@@ -369,6 +381,11 @@ export class RouteManager implements RouteHost {
   forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
     if (this.routes.size === 0) return 0;
     return forwardToRoutes(this.routes.values(), subject, reply, hdrLen, payload, served);
+  }
+
+  hasInterest(subject: string): boolean {
+    for (const r of this.routes.values()) if (r.interest.hasInterest(subject)) return true;
+    return false;
   }
 
   /** connect_urls for client INFO: this server first, then the other members (none without peers). */

@@ -29,6 +29,8 @@ export interface InternalHost {
     end: number,
     presentAs?: string | null,
   ): number;
+  /** interest on other servers (routes) */
+  remoteInterest?(subject: string): boolean;
 }
 
 export class InternalClient implements Publisher {
@@ -75,9 +77,9 @@ export class InternalClient implements Publisher {
     return r.psubs.some((s) => s.subject === subject) || r.qsubs.some((g) => g.some((s) => s.subject === subject));
   }
 
-  /** Whether anything subscribes to this subject (push consumers, pull requesters). */
+  /** Whether anything subscribes to this subject (push consumers, pull requesters), here or on another server. */
   hasInterest(subject: string): boolean {
-    return this.host.sublist.hasInterest(subject);
+    return this.host.sublist.hasInterest(subject) || this.host.remoteInterest?.(subject) === true;
   }
 
   deliver(sub: SubscriptionT, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {

@@ -1,0 +1,189 @@
+// JetStream over routes: one JetStream-enabled natsts member in a cluster of members without
+// JetStream. Clients on the other members use the JetStream API (plain request/reply over the
+// routes), publish into the stream, get push deliveries on a deliver subject subscribed on another
+// member, fetch from a pull consumer, and ack across the route. On the wire a delivery crossing a
+// route is `RMSG $G <deliver subject> <ack reply>@<stream subject> <size>`, as nats-server sends it.
+
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
+import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
+import { CLUSTER, clusterURL, conn, startMember, waitFor, waitForMesh } from "./helpers.js";
+
+let js: ServerProcess;
+let b: ServerProcess;
+let c: ServerProcess;
+const open: NatsConnection[] = [];
+const te = new TextEncoder();
+
+async function client(p: ServerProcess): Promise<NatsConnection> {
+  const nc = await conn(p);
+  open.push(nc);
+  return nc;
+}
+
+beforeAll(async () => {
+  js = await startServer("natsts", {
+    name: "JS",
+    args: ["--cluster", "nats://127.0.0.1:-1", "--cluster_name", CLUSTER, "-n", "JS"],
+    jetstream: true,
+  });
+  [b, c] = await Promise.all([startMember("B", js), startMember("C", js)]);
+  await waitForMesh([js, b, c]);
+});
+
+afterAll(async () => {
+  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+  await stopAll();
+});
+
+/** A stream on the JetStream member, created by a client of member B. */
+async function createStream(jsm: JetStreamManager, name: string, subject: string): Promise<void> {
+  await jsm.streams.add({ name, subjects: [subject] });
+}
+
+async function waitAcked(jsm: JetStreamManager, stream: string, consumer: string, n: number): Promise<void> {
+  await waitFor(`${n} acks on ${stream}/${consumer}`, async () => {
+    const ci = await jsm.consumers.info(stream, consumer);
+    return ci.ack_floor.stream_seq === n && ci.num_ack_pending === 0;
+  });
+}
+
+describe("JetStream on one member of a cluster", () => {
+  test("the JetStream API answers clients of members without JetStream", async () => {
+    const nb = await client(b);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    const info = await jsm.getAccountInfo();
+    expect(info.streams).toBeGreaterThanOrEqual(0);
+    await createStream(jsm, "API", "api.>");
+    const si = await jsm.streams.info("API");
+    expect(si.config.subjects).toEqual(["api.>"]);
+  });
+
+  test("publishes from another member are stored and acknowledged", async () => {
+    const [nb, nc] = await Promise.all([client(b), client(c)]);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    await createStream(jsm, "PUBS", "pubs.>");
+    const jsc = jetstream(nc, { timeout: 5000 });
+    for (let i = 1; i <= 5; i++) {
+      const pa = await jsc.publish(`pubs.${i}`, te.encode(`m${i}`));
+      expect(pa.stream).toBe("PUBS");
+      expect(pa.seq).toBe(i);
+    }
+    const si = await jsm.streams.info("PUBS");
+    expect(si.state.messages).toBe(5);
+  });
+
+  test("a push consumer delivers to a subscriber on another member, which acks across the route", async () => {
+    const [nb, nc] = await Promise.all([client(b), client(c)]);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    await createStream(jsm, "PUSH", "push.>");
+    const got: Msg[] = [];
+    nc.subscribe("deliver.push", { callback: (err, m) => {
+      if (err !== null) throw err;
+      got.push(m);
+      m.respond();
+    } });
+    await nc.flush();
+    await jsm.consumers.add("PUSH", {
+      durable_name: "pc",
+      deliver_subject: "deliver.push",
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const jsc = jetstream(nb, { timeout: 5000 });
+    for (let i = 1; i <= 10; i++) await jsc.publish(`push.${i}`, te.encode(`p${i}`));
+    await waitFor("10 push deliveries on member C", () => got.length >= 10);
+    await waitAcked(jsm, "PUSH", "pc", 10);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toHaveLength(10);
+    expect(got.map((m) => m.subject)).toEqual(Array.from({ length: 10 }, (_, i) => `push.${i + 1}`));
+    expect(got.map((m) => m.string())).toEqual(Array.from({ length: 10 }, (_, i) => `p${i + 1}`));
+    for (const m of got) expect(m.reply).toMatch(/^\$JS\.ACK\.PUSH\.pc\.1\.\d+\.\d+\.\d+\.\d+$/);
+    const ci = await jsm.consumers.info("PUSH", "pc");
+    expect(ci.delivered.stream_seq).toBe(10);
+    expect(ci.num_redelivered).toBe(0);
+  });
+
+  test("a pull consumer fetched by a client on another member, acks crossing the route", async () => {
+    const [nb, nc] = await Promise.all([client(b), client(c)]);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    await createStream(jsm, "PULL", "pull.>");
+    await jsm.consumers.add("PULL", { durable_name: "pl", ack_policy: AckPolicy.Explicit });
+    const jsb = jetstream(nb, { timeout: 5000 });
+    for (let i = 1; i <= 7; i++) await jsb.publish(`pull.${i}`, te.encode(`q${i}`));
+    const jsc = jetstream(nc, { timeout: 5000 });
+    const consumer = await jsc.consumers.get("PULL", "pl");
+    const iter = await consumer.fetch({ max_messages: 7, expires: 5000 });
+    const seen: string[] = [];
+    for await (const m of iter) {
+      seen.push(`${m.subject}=${m.string()}`);
+      expect(m.info.stream).toBe("PULL");
+      expect(m.info.consumer).toBe("pl");
+      await m.ackAck();
+      if (seen.length === 7) break;
+    }
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `pull.${i + 1}=q${i + 1}`));
+    await waitAcked(jsm, "PULL", "pl", 7);
+    const ci = await jsm.consumers.info("PULL", "pl");
+    expect(ci.num_pending).toBe(0);
+  });
+});
+
+describe("the wire format of JetStream deliveries over a route", () => {
+  let fake: RawConnection;
+
+  /** A raw route connection to `srv`, registered as a peer of the cluster. */
+  async function fakeRoute(srv: ServerProcess, id: string): Promise<RawConnection> {
+    const url = clusterURL(srv);
+    const port = Number(/:(\d+)\/?$/.exec(url)?.[1]);
+    const r = await rawConnect(port);
+    await r.read(untilLine);
+    await r.write(`CONNECT {"echo":true,"verbose":false,"pedantic":false,"tls_required":false,"headers":true,"name":"${id}","cluster":"${CLUSTER}"}\r\n`);
+    await r.write(`INFO {"server_id":"${id}","server_name":"${id}","version":"2.12.0","proto":3,"host":"127.0.0.1","port":1,"headers":true,"cluster":"${CLUSTER}"}\r\n`);
+    await r.write("PING\r\n");
+    await r.read(untilText("PONG\r\n"), 5000);
+    return r;
+  }
+
+  afterAll(() => fake?.close());
+
+  test("a push delivery goes as RMSG on the deliver subject with <ack reply>@<stream subject>", async () => {
+    const nb = await client(b);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    await createStream(jsm, "WIRE", "wire.>");
+    fake = await fakeRoute(js, "NFAKEROUTE1");
+    await fake.write("RS+ $G wd.deliver\r\nPING\r\n");
+    await fake.read(untilText("PONG\r\n"), 5000);
+    await jsm.consumers.add("WIRE", { durable_name: "w", deliver_subject: "wd.deliver", ack_policy: AckPolicy.Explicit });
+    await jetstream(nb, { timeout: 5000 }).publish("wire.new", te.encode("hello"));
+    const got = await fake.read(untilText("hello\r\n"), 5000);
+    const text = got.data.toString("latin1");
+    expect(text).toMatch(/RMSG \$G wd\.deliver \$JS\.ACK\.WIRE\.w\.1\.1\.1\.\d+\.0@wire\.new 5\r\nhello\r\n/);
+  });
+
+  test("a delivery arriving that way reaches the subscriber under the stream subject, with the ack reply", async () => {
+    const nc = await client(c);
+    const got: Msg[] = [];
+    nc.subscribe("in.deliver", { callback: (_e, m) => got.push(m) });
+    await nc.flush();
+    const r = await fakeRoute(c, "NFAKEROUTE2");
+    try {
+      await waitFor("C's interest on the fake route", async () => {
+        const seen = r.received().toString("latin1");
+        return seen.includes("RS+ $G in.deliver\r\n");
+      });
+      const ack = "$JS.ACK.S.c.1.4.4.1795317322014690447.0";
+      await r.write(`RMSG $G in.deliver ${ack}@orders.new 5\r\nhello\r\nRMSG $G in.deliver _INBOX.a@b 2\r\nhi\r\n`);
+      await waitFor("both messages on C", () => got.length >= 2);
+      expect(got[0].subject).toBe("orders.new");
+      expect(got[0].reply).toBe(ack);
+      expect(got[0].string()).toBe("hello");
+      expect(got[1].subject).toBe("in.deliver");
+      expect(got[1].reply).toBe("_INBOX.a@b");
+    } finally {
+      r.close();
+    }
+  });
+});
