@@ -166,7 +166,7 @@ describe("the wire format of JetStream deliveries over a route", () => {
   test("a delivery arriving that way reaches the subscriber under the stream subject, with the ack reply", async () => {
     const nc = await client(c);
     const got: Msg[] = [];
-    nc.subscribe("in.deliver", { callback: (_e, m) => got.push(m) });
+    nc.subscribe("in.deliver", { callback: (_e, m) => { got.push(m); } });
     await nc.flush();
     const r = await fakeRoute(c, "NFAKEROUTE2");
     try {
