@@ -137,12 +137,11 @@ export class Route implements RouteProtocolHandler, Publisher {
       this.close("Read Error");
     });
     s.on("close", () => this.close("Client Closed"));
-    if (!this.solicited) {
-      this.send(this.srv.routeInfo());
-      this.authTimer = setTimeout(() => {
-        if (!this.registered) this.close("Authentication Timeout");
-      }, Math.max(this.srv.authTimeout, 2000));
-    }
+    if (!this.solicited) this.send(this.srv.routeInfo());
+    // a peer that never completes the handshake (a dialed one too: it may never send its INFO)
+    this.authTimer = setTimeout(() => {
+      if (!this.registered) this.close(this.solicited ? "Route Handshake Timeout" : "Authentication Timeout");
+    }, Math.max(this.srv.authTimeout, 2000));
   }
 
   private onData(chunk: Buffer): void {
