@@ -86,17 +86,17 @@ describe("keys", () => {
     expect(o).toMatchObject(want);
   });
 
-  it("keeps leafnodes and accounts raw, with positions; applies gateway", () => {
+  it("keeps accounts raw, with positions; applies gateway and leafnodes", () => {
     const { o, issues } = apply("gateway { name: g }\nleaf { port: 7422 }\naccounts { A: {} }\n");
-    expect(Object.keys(o.raw)).toEqual(["leafnodes", "accounts"]);
+    expect(Object.keys(o.raw)).toEqual(["accounts"]);
+    expect(o.leafnodes.port).toBe(7422);
     expect(o.gateway.name).toBe("g");
-    const leaf = o.raw["leafnodes"];
-    expect(leaf).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 2, col: 8 } });
-    if (typeof leaf === "object" && leaf !== null && "kind" in leaf && leaf.kind === "map") {
-      expect(plainValue(leaf as Parameters<typeof plainValue>[0])).toEqual({ port: 7422 });
+    const accounts = o.raw["accounts"];
+    expect(accounts).toMatchObject({ kind: "map", pos: { file: "a.conf", line: 3, col: 12 } });
+    if (typeof accounts === "object" && accounts !== null && "kind" in accounts && accounts.kind === "map") {
+      expect(plainValue(accounts as Parameters<typeof plainValue>[0])).toEqual({ A: {} });
     }
     expect(issues.map(issueText)).toEqual([
-      'a.conf:2:1: "leaf" is not supported by natsts yet; kept in options.raw, no effect',
       'a.conf:3:1: "accounts" is not supported by natsts yet; kept in options.raw, no effect',
     ]);
   });

@@ -4,6 +4,7 @@
 
 import { applyCluster } from "./cluster.js";
 import { applyGateway, validateGateway } from "./gateway.js";
+import { applyLeafNodes } from "./leafnode.js";
 import { type Options, MINUTE, SECOND } from "./options.js";
 import { type ConfEntry, type ConfMap, type ConfNode, type Pos, goTypeName, natsPos } from "./parser.js";
 import { UnitError, formatGoDuration, goQuote, nsToMs, parseGoDuration, parseJetStreamSizeString } from "./units.js";
@@ -23,7 +24,7 @@ export function issueText(i: Issue): string {
 
 /** Blocks stored untouched in Options.raw for the issues that will implement them. */
 const RAW_KEYS: ReadonlyMap<string, string> = new Map([
-  ["leafnodes", "leafnodes"], ["leaf", "leafnodes"], ["accounts", "accounts"],
+  ["accounts", "accounts"],
 ]);
 
 /** Top-level keys nats-server accepts that natsts does not implement (yet). */
@@ -264,6 +265,7 @@ class Applier {
       case "cluster": return applyCluster(e, o.cluster, (sev, pos, msg) => this.add(sev, pos, msg));
       case "store_dir": return this.storeDir(e);
       case "gateway": return applyGateway(e, o.gateway, (sev, pos, msg) => this.add(sev, pos, msg));
+      case "leafnodes": case "leaf": return applyLeafNodes(e, o.leafnodes, (sev, pos, msg) => this.add(sev, pos, msg));
     }
     const raw = RAW_KEYS.get(key);
     if (raw !== undefined) {

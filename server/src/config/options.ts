@@ -32,6 +32,39 @@ export interface ClusterOptions {
   password: string;
 }
 
+/** One `leafnodes.remotes[]` entry: a hub this server (the spoke) solicits. */
+export interface LeafRemoteOptions {
+  /** nats-leaf://[user:pass@]host:port (nats://, tls://, ws:// also accepted), tried in order */
+  urls: string[];
+  /** the local account the connection is bound to ("" = the global account) */
+  account: string;
+  /** a NATS .creds file (user JWT + nkey seed) */
+  credentials: string;
+  /** an nkey seed to sign the hub's nonce with */
+  nkey: string;
+  noRandomize: boolean;
+}
+
+/** `leafnodes {}` (also `leaf {}`): the hub listener and the remotes this server solicits. */
+export interface LeafNodeOptions {
+  host: string;
+  /** 0 = no leafnode listener; -1 = random port */
+  port: number;
+  /** host:port the spokes are told to reach this server on */
+  advertise: string;
+  noAdvertise: boolean;
+  /** authorization for accepted leaf connections */
+  user: string;
+  password: string;
+  users: Array<{ user: string; password: string; account: string }>;
+  account: string;
+  /** ms; auth timeout for accepted leaf connections (0 = the server's) */
+  authTimeout: number;
+  remotes: LeafRemoteOptions[];
+  /** ms between attempts to solicit a remote */
+  reconnectDelay: number;
+}
+
 /** `gateway {}`: this cluster's place in a supercluster. */
 export interface GatewayOptions {
   /** this cluster's gateway name ("" = no gateway) */
@@ -95,6 +128,7 @@ export interface Options {
   jetstream: JetStreamOptions;
   cluster: ClusterOptions;
   gateway: GatewayOptions;
+  leafnodes: LeafNodeOptions;
   /** -VV / trace_verbose: trace the system account's traffic too */
   traceVerbose: boolean;
   /**
@@ -166,6 +200,19 @@ export function defaultOptions(): Options {
       poolSize: 3,
       user: "",
       password: "",
+    },
+    leafnodes: {
+      host: "0.0.0.0",
+      port: 0,
+      advertise: "",
+      noAdvertise: false,
+      user: "",
+      password: "",
+      users: [],
+      account: "",
+      authTimeout: 0,
+      remotes: [],
+      reconnectDelay: SECOND,
     },
     gateway: {
       name: "",
