@@ -34,7 +34,8 @@ export function startReferenceMember(name: string, seed: ServerProcess | null, p
 
 /** connect_urls of the INFO a new client connection gets. */
 export async function connectURLs(p: ServerProcess): Promise<string[]> {
-  const c = await rawConnect(p.port);
+  const host = /^nats:\/\/([^:]+):/.exec(p.url)?.[1] ?? "127.0.0.1";
+  const c = await rawConnect(p.port, { host });
   try {
     const line = (await c.read(untilLine)).data.toString("utf8");
     const info = JSON.parse(line.slice(5)) as { connect_urls?: string[] };

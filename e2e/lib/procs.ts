@@ -47,7 +47,7 @@ export interface ServerProcess {
   readonly port: number;
   /** Monitoring port, when `http` was requested (or the args enabled it). */
   readonly httpPort: number | undefined;
-  /** nats://127.0.0.1:<port> */
+  /** nats://127.0.0.1:<port> (or the 127.0.0.x address the server listens on) */
   readonly url: string;
   /** The server's temporary working directory (config, ports file, store). */
   readonly dir: string;
@@ -146,6 +146,12 @@ function portOf(url: string | undefined): number | undefined {
   if (url === undefined) return undefined;
   const m = /:(\d+)\/?$/.exec(url);
   return m === null ? undefined : Number(m[1]);
+}
+
+/** The loopback host of a ports-file URL (servers bound to 127.0.0.x), else 127.0.0.1. */
+function loopbackHostOf(url: string | undefined): string {
+  const m = /^[a-z]+:\/\/(127\.\d+\.\d+\.\d+):/.exec(url ?? "");
+  return m === null ? "127.0.0.1" : m[1];
 }
 
 function tail(text: string, lines = 40): string {
@@ -294,7 +300,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
     pid,
     port,
     httpPort,
-    url: `nats://127.0.0.1:${port}`,
+    url: `nats://${loopbackHostOf(ports.nats?.[0])}:${port}`,
     dir,
     ports,
     stderr: () => stderr,
