@@ -12,6 +12,7 @@ import type { ConnectOptions } from "./client/connect.js";
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
 import { RouteManager } from "./cluster/manager.js";
+import { GatewayManager } from "./gateway/manager.js";
 import { processMsg, type Forwarder } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
 import { startJetStream } from "./jetstream/start.js";
@@ -73,6 +74,8 @@ export class NatsServer implements ClientHost {
   jetstream: JetStream | null = null;
   /** the cluster's routes, when a cluster listener is configured */
   routes: RouteManager | null = null;
+  /** the gateways to other clusters, when a gateway is configured */
+  gateways: GatewayManager | null = null;
   /** where a locally published message goes after local delivery: routes, then gateways */
   readonly forwarders: Forwarder[] = [];
 
@@ -116,10 +119,18 @@ export class NatsServer implements ClientHost {
     this.listener = listener;
     this.port = port;
     this.logger.info(`Listening for client connections on ${hostPort(o.host, this.port)}`);
+    if (o.gateway.name !== "" && o.gateway.port !== 0) {
+      this.gateways = new GatewayManager(this, o.gateway);
+      await this.gateways.listen();
+    }
     if (o.cluster.port !== 0) {
       this.routes = new RouteManager(this, o.cluster);
       await this.routes.start();
       this.forwarders.push(this.routes);
+    }
+    if (this.gateways !== null) {
+      this.gateways.start(this.routes);
+      this.forwarders.push(this.gateways);
     }
     this.writePortsFile();
     this.logger.info("Server is ready");
@@ -234,7 +245,15 @@ export class NatsServer implements ClientHost {
     end: number,
     presentAs: string | null = null,
   ): number {
+    if (this.gateways !== null && subject.startsWith("_GR_.")) {
+      if (this.gateways.handleReply(from, subject, reply, hdrLen, src.subarray(start, end), "client")) return 1;
+    }
     return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, this.forwarders);
+  }
+
+  /** host:port of the gateway listener ("" without a gateway), for route INFO */
+  gatewayURL(): string {
+    return this.gateways?.url() ?? "";
   }
 
   /** Whether a server behind a route (or another forwarder) has interest in `subject`. */
@@ -258,6 +277,7 @@ export class NatsServer implements ClientHost {
   ): void {
     this.counters.inMsgs++;
     this.counters.inBytes += payload.length;
+    if (this.gateways !== null && subject.startsWith("_GR_.") && this.gateways.handleReply(from, subject, reply, hdrLen, payload, "route")) return;
     processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, presentAs, null, queues);
   }
 
@@ -368,6 +388,7 @@ export class NatsServer implements ClientHost {
     this.logger.info("Initiating Shutdown...");
     this.listener?.close();
     this.routes?.shutdown();
+    this.gateways?.shutdown();
     for (const c of [...this.clients.values()]) c.close(ClosedReason.ServerShutdown);
     if (this.jetstream !== null) await this.jetstream.stop();
     if (this.monitor !== null) await this.monitor.close();

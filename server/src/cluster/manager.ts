@@ -37,6 +37,15 @@ export interface ClusterServer {
   ): void;
   /** the set of peers (and so the client connect_urls) changed */
   clusterChanged(): void;
+  /** host:port of this server's gateway listener, when it has one */
+  gatewayURL?(): string;
+}
+
+/** Told when a route registers or goes, and of gateway gossip over routes (the gateways follow route interest). */
+export interface RouteObserver {
+  routeUp(r: Route): void;
+  routeDown(r: Route): void;
+  gatewayGossip(r: Route, info: RouteInfo): void;
 }
 
 const MAX_BACKOFF = 30_000;
@@ -46,6 +55,7 @@ export class RouteManager implements RouteHost {
   /** registered routes by remote server id */
   readonly routes = new Map<string, Route>();
   private readonly connections = new Set<Route>();
+  readonly routeObservers: RouteObserver[] = [];
   private readonly implicitDialing = new Set<string>();
   private readonly configuredPeer = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -210,6 +220,8 @@ export class RouteManager implements RouteHost {
     info.cluster = this.name;
     if (this.dynamicName) info.cluster_dynamic = true;
     info.connect_urls = [this.srv.clientURL()];
+    const gatewayURL = this.srv.gatewayURL?.() ?? "";
+    if (gatewayURL !== "") info.gateway_url = gatewayURL;
     return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
   }
 
@@ -279,6 +291,7 @@ export class RouteManager implements RouteHost {
     r.remoteCluster = info.cluster ?? "";
     r.connectURLs = info.connect_urls ?? [];
     r.routeURL = this.peerRouteURL(r, info);
+    r.gatewayURL = info.gateway_url ?? "";
     if (r.configuredURL !== null) this.configuredPeer.set(r.configuredURL, r.remoteId);
     const existing = this.routes.get(r.remoteId);
     if (existing !== undefined) {
@@ -295,6 +308,7 @@ export class RouteManager implements RouteHost {
       drop.close("Duplicate Route");
     }
     this.routes.set(r.remoteId, r);
+    for (const o of this.routeObservers) o.routeUp(r);
     this.logger.info(`${r.logPrefix} - Route connection created to ${r.remoteName} (${r.remoteId})`);
     this.local.sendAll(r);
     this.gossip(r);
@@ -329,6 +343,10 @@ export class RouteManager implements RouteHost {
   }
 
   asyncInfo(r: Route, info: RouteInfo): void {
+    if (info.gateway_cmd !== undefined) {
+      for (const o of this.routeObservers) o.gatewayGossip(r, info);
+      return;
+    }
     if (info.server_id === r.remoteId) {
       if (info.ldm === true && r.connectURLs.length > 0) {
         this.logger.info(`${r.logPrefix} - Peer ${r.remoteName} entered lame duck mode`);
@@ -366,6 +384,7 @@ export class RouteManager implements RouteHost {
       this.logger.info(`${r.logPrefix} - Route connection to ${r.remoteName} closed: ${reason}`);
       this.srv.clusterChanged();
     }
+    for (const o of this.routeObservers) o.routeDown(r);
     r.onClosed?.();
   }
 

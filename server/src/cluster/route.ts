@@ -24,6 +24,12 @@ export interface RouteInfo {
   route_pool_idx?: number;
   /** the peer entered lame-duck mode: its clients are about to go */
   ldm?: boolean;
+  /** host:port of the peer's gateway listener (a supercluster member) */
+  gateway_url?: string;
+  /** gateway gossip (1): a remote gateway some member of the cluster learned of */
+  gateway_cmd?: number;
+  gateway?: string;
+  gateway_urls?: string[];
 }
 
 /** One subject (and queue group) the remote server has interest in. */
@@ -76,6 +82,8 @@ export class Route implements RouteProtocolHandler, Publisher {
   connectURLs: string[] = [];
   /** nats-route://host:port/ where the peer listens for routes */
   routeURL = "";
+  /** host:port of the peer's gateway listener, when it has one */
+  gatewayURL = "";
   registered = false;
   /** the URL this server dialed (solicited routes) */
   dialedURL = "";

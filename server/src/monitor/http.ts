@@ -16,6 +16,7 @@ import { buildJsz, decodeJszQuery } from "./jsz.js";
 import { createMetrics } from "./metrics.js";
 import { QueryError } from "./query.js";
 import { buildRoutez } from "./routez.js";
+import { buildGatewayz } from "./gatewayz.js";
 import { buildSubsz, decodeSubszQuery, entryOf } from "./subsz.js";
 import { buildVarz, CpuSampler } from "./varz.js";
 
@@ -126,6 +127,14 @@ export async function startMonitor(server: NatsServer): Promise<MonitorHandle> {
       path: "/routez",
       handle: (q, count) => {
         const body = buildRoutez(server.serverId, server.serverName, q, server.routes?.routes.values() ?? []);
+        count();
+        return json(body);
+      },
+    },
+    {
+      path: "/gatewayz",
+      handle: (q, count) => {
+        const body = buildGatewayz(server.serverId, server.gateways, q);
         count();
         return json(body);
       },

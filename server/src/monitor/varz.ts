@@ -1,6 +1,7 @@
 // /varz: server identity, configuration, resource use and traffic totals, field for field as
 // nats-server 2.12 reports them, plus natsts' own version.
 
+import { gatewayVarz } from "./gatewayz.js";
 import { availableParallelism } from "node:os";
 import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "../version.js";
@@ -110,7 +111,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     max_payload: o.maxPayload,
     max_pending: o.maxPending,
     cluster: clusterVarz(s),
-    gateway: {},
+    gateway: gatewayVarz(s.gateways),
     leaf: {},
     mqtt: {},
     websocket: {},

@@ -1,0 +1,379 @@
+// One gateway connection to a server of another cluster. An outbound connection (dialed here)
+// carries this server's messages to the remote cluster and brings back the remote's interest;
+// an inbound one (accepted) brings the remote's messages and carries this cluster's interest.
+// Handshake: the accepting side sends INFO; the dialer answers CONNECT then its own INFO.
+
+import type { Socket } from "node:net";
+import { Outbound } from "../client/outbound.js";
+import type { Publisher, Subscription } from "../client/subscription.js";
+import type { Logger } from "../logger.js";
+import { OutboundInterest } from "./interest.js";
+import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";
+
+/** What a gateway INFO carries that natsts uses. */
+export interface GatewayInfo {
+  server_id?: string;
+  server_name?: string;
+  gateway?: string;
+  gateway_urls?: string[];
+  gateway_url?: string;
+  gateway_nrp?: boolean;
+  gateway_iom?: boolean;
+  gateway_cmd?: number;
+  /** base64 of the account name (gateway_cmd 2 and 3) */
+  gateway_cmd_payload?: string;
+  auth_required?: boolean;
+  host?: string;
+  port?: number;
+}
+
+export interface GatewayConnect {
+  name?: string;
+  gateway?: string;
+  user?: string;
+  pass?: string;
+}
+
+/** What a gateway connection needs from the gateway manager. */
+export interface GatewayHost {
+  readonly logger: Logger;
+  readonly maxPayload: number;
+  readonly maxPending: number;
+  readonly pingInterval: number;
+  readonly pingMax: number;
+  readonly authTimeout: number;
+  /** the INFO this server sends on gateway connections */
+  gatewayInfo(): Buffer;
+  /** CONNECT for an outbound connection */
+  connectLine(g: Gateway): Buffer;
+  /** CONNECT on an inbound connection: registers it; returns an error text to refuse it */
+  inboundConnect(g: Gateway, c: GatewayConnect): string | null;
+  /** the first INFO on an outbound connection: returns false when refused (and closed) */
+  outboundInfo(g: Gateway, info: GatewayInfo): boolean;
+  /** any later INFO (gossip, interest-mode commands, the inbound peer's INFO) */
+  laterInfo(g: Gateway, info: GatewayInfo): void;
+  /** interest from the remote changed (outbound connections) */
+  interestChanged(g: Gateway): void;
+  /** a message from the remote cluster (inbound connections) */
+  message(g: Gateway, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+  closed(g: Gateway, reason: string): void;
+}
+
+export const GLOBAL = "$G";
+const PING = Buffer.from("PING\r\n");
+const PONG = Buffer.from("PONG\r\n");
+const CRLF = Buffer.from("\r\n");
+
+export class Gateway implements GatewayProtocolHandler, Publisher {
+  readonly kind = "route";
+  readonly opts = { echo: true, noResponders: false };
+  readonly start = new Date();
+  lastActivity = Date.now();
+  /** remote gateway (cluster) name */
+  remoteName = "";
+  remoteId = "";
+  remoteServerName = "";
+  /** host:port URLs of the remote cluster's gateway listeners, as the remote told */
+  remoteURLs: string[] = [];
+  registered = false;
+  /** the URL dialed (outbound) */
+  dialedURL = "";
+  onClosed: (() => void) | null = null;
+  closed = false;
+  closeReason = "";
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  rtt = 0;
+  /** the remote's interest in the global account (outbound connections) */
+  interest = new OutboundInterest(false);
+  /** the remote takes `_GR_.` replies (gateway_nrp) */
+  newReplyPrefix = true;
+  readonly host: string;
+  readonly port: number;
+  private readonly outboundBuf = new Outbound();
+  private readonly parser: GatewayParser;
+  private connectSeen = false;
+  private infoSeen = false;
+  private flushScheduled = false;
+  private pingsOut = 0;
+  private pingSentAt = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly cid: number,
+    readonly socket: Socket,
+    /** true when this server dialed the connection (outbound) */
+    readonly outbound: boolean,
+    private readonly srv: GatewayHost,
+  ) {
+    this.host = socket.remoteAddress ?? "";
+    this.port = socket.remotePort ?? 0;
+    this.parser = new GatewayParser(this, srv.maxPayload);
+  }
+
+  get logPrefix(): string {
+    return `${this.host.startsWith("::ffff:") ? this.host.slice(7) : this.host}:${this.port} - gid:${this.cid}`;
+  }
+
+  begin(): void {
+    const s = this.socket;
+    s.setNoDelay(true);
+    s.on("data", (chunk: Buffer) => this.onData(chunk));
+    s.on("error", (err: Error) => {
+      this.srv.logger.debug(`${this.logPrefix} - Gateway connection error: ${err.message}`);
+      this.close("Read Error");
+    });
+    s.on("close", () => this.close("Client Closed"));
+    if (!this.outbound) this.send(this.srv.gatewayInfo());
+    this.authTimer = setTimeout(() => {
+      if (!this.registered) {
+        this.srv.logger.error(`${this.logPrefix} - Gateway handshake timeout`);
+        this.close("Authentication Timeout");
+      }
+    }, Math.max(this.srv.authTimeout, 2000));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      if (!(err instanceof GatewayParseError)) throw err;
+      this.srv.logger.error(`${this.logPrefix} - Gateway parser ERROR: ${err.message}`);
+      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
+      this.close("Parse Error");
+    }
+  }
+
+  /** Inbound connections talk only after CONNECT; outbound ones only after the remote's INFO. */
+  private ready(op: string): boolean {
+    if (this.outbound ? this.infoSeen : this.connectSeen) return true;
+    this.srv.logger.error(`${this.logPrefix} - ${op} before the gateway handshake`);
+    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
+    this.close("Authentication Failure");
+    return false;
+  }
+
+  // ---- GatewayProtocolHandler ----
+
+  onConnect(json: string): void {
+    this.trace(`<<- [CONNECT ${redact(json)}]`);
+    if (this.outbound || this.connectSeen) return;
+    let c: GatewayConnect;
+    try {
+      const v: unknown = JSON.parse(json);
+      if (typeof v !== "object" || v === null) throw new Error("CONNECT is not an object");
+      c = v as GatewayConnect;
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - bad gateway CONNECT: ${(err as Error).message}`);
+      this.sendNow(Buffer.from(`-ERR 'Protocol Violation'\r\n`));
+      this.close("Protocol Violation");
+      return;
+    }
+    const err = this.srv.inboundConnect(this, c);
+    if (err !== null) {
+      this.sendNow(Buffer.from(`-ERR '${err}'\r\n`));
+      this.close(err === "Authorization Violation" ? "Authentication Failure" : err);
+      return;
+    }
+    this.connectSeen = true;
+    this.registered = true;
+    this.clearAuthTimer();
+    this.sendPing();
+  }
+
+  onInfo(json: string): void {
+    this.trace(`<<- [INFO ${json}]`);
+    if (!this.outbound && !this.ready("INFO")) return;
+    let info: GatewayInfo;
+    try {
+      const v: unknown = JSON.parse(json);
+      if (typeof v !== "object" || v === null) throw new Error("INFO is not an object");
+      info = v as GatewayInfo;
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - bad gateway INFO: ${(err as Error).message}`);
+      this.close("Protocol Violation");
+      return;
+    }
+    if (this.outbound && !this.infoSeen) {
+      this.infoSeen = true;
+      if (typeof info.server_id !== "string" || typeof info.gateway !== "string") {
+        this.srv.logger.error(`${this.logPrefix} - gateway INFO without server_id or gateway name`);
+        this.close("Protocol Violation");
+        return;
+      }
+      this.clearAuthTimer();
+      if (this.srv.outboundInfo(this, info)) {
+        this.registered = true;
+        this.sendPing();
+      }
+      return;
+    }
+    this.srv.laterInfo(this, info);
+  }
+
+  onPing(): void {
+    this.trace("<<- [PING]");
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    this.trace("<<- [PONG]");
+    this.pingsOut = 0;
+    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
+    this.pingSentAt = 0;
+  }
+
+  onErr(text: string): void {
+    this.srv.logger.error(`${this.logPrefix} - Gateway Error '${text}'`);
+    this.close("Parse Error");
+  }
+
+  onSub(account: string, subject: string, queue: string | null, weight: number): void {
+    this.trace(`<<- [RS+ ${account} ${subject}${queue !== null ? ` ${queue} ${weight}` : ""}]`);
+    if (!this.ready("RS+") || account !== GLOBAL || !this.outbound) return;
+    this.interest.sub(subject, queue);
+    this.srv.interestChanged(this);
+  }
+
+  onUnsub(account: string, subject: string, queue: string | null): void {
+    this.trace(`<<- [RS- ${account} ${subject}${queue !== null ? ` ${queue}` : ""}]`);
+    if (!this.ready("RS-") || account !== GLOBAL || !this.outbound) return;
+    this.interest.unsub(subject, queue);
+    this.srv.interestChanged(this);
+  }
+
+  onAccount(account: string, interested: boolean): void {
+    this.trace(`<<- [${interested ? "A+" : "A-"} ${account}]`);
+    if (!this.ready(interested ? "A+" : "A-") || account !== GLOBAL || !this.outbound) return;
+    this.interest.account(interested);
+    this.srv.interestChanged(this);
+  }
+
+  onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (this.srv.logger.traceEnabled) {
+      this.trace(`<<- [${hdrLen >= 0 ? "HMSG" : "RMSG"} ${account} ${subject}${reply !== null ? ` ${reply}` : ""}${queues.length > 0 ? ` ${queues.join(" ")}` : ""} ${payload.length}]`);
+    }
+    if (!this.ready("RMSG")) return;
+    this.inMsgs++;
+    this.inBytes += payload.length;
+    this.srv.message(this, account, subject, reply, queues, hdrLen, payload);
+  }
+
+  // ---- Publisher (gateway messages are published locally with the gateway as the producer) ----
+
+  deliver(_sub: Subscription): boolean {
+    return false;
+  }
+
+  // ---- outbound ----
+
+  /** RMSG/HMSG to the remote; `queues` are the queue groups the remote cluster is picked for. */
+  sendMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (this.closed) return;
+    let mid = "";
+    if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
+    else if (reply !== null) mid = ` ${reply}`;
+    const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
+    const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
+    this.trace(`->> [${line}]`);
+    this.outboundBuf.appendString(`${line}\r\n`);
+    this.outboundBuf.append(payload);
+    this.outboundBuf.append(CRLF);
+    this.outMsgs++;
+    this.outBytes += payload.length;
+    if (this.pending > this.srv.maxPending) {
+      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
+      this.outboundBuf.discard();
+      this.close("Slow Consumer (Pending Bytes)");
+      return;
+    }
+    this.queueFlush();
+  }
+
+  sendText(s: string): void {
+    if (this.closed) return;
+    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
+    this.outboundBuf.appendString(s);
+    this.queueFlush();
+  }
+
+  send(b: Buffer): void {
+    if (this.closed) return;
+    this.outboundBuf.append(b);
+    this.queueFlush();
+  }
+
+  private sendNow(b: Buffer): void {
+    if (this.closed) return;
+    this.outboundBuf.append(b);
+    this.flush();
+  }
+
+  get pending(): number {
+    return this.outboundBuf.pending + this.socket.writableLength;
+  }
+
+  private queueFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.outboundBuf.pending === 0) return;
+    const chunks = this.outboundBuf.take();
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  // ---- liveness ----
+
+  private sendPing(): void {
+    if (this.closed) return;
+    if (this.pingsOut >= this.srv.pingMax) {
+      this.srv.logger.debug(`${this.logPrefix} - Stale Gateway Connection - Closing`);
+      this.close("Stale Connection");
+      return;
+    }
+    this.pingsOut++;
+    this.pingSentAt = performance.now();
+    this.send(PING);
+    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
+    this.pingTimer.unref();
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer !== null) clearTimeout(this.authTimer);
+    this.authTimer = null;
+  }
+
+  private trace(msg: string): void {
+    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.closeReason = reason;
+    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
+    const s = this.socket;
+    if (!s.destroyed) {
+      s.end();
+      setTimeout(() => s.destroy(), 1000).unref();
+    }
+    this.srv.closed(this, reason);
+  }
+}
+
+/** CONNECT JSON with the password hidden, for traces. */
+function redact(json: string): string {
+  return json.replace(/("pass"\s*:\s*")[^"]*"/, '$1[REDACTED]"');
+}

@@ -1,0 +1,555 @@
+// The gateways of this server: the listener for inbound connections, one outbound connection per
+// remote cluster (configured ones retried with backoff, implicit ones learned from inbound
+// connections and gossip), the cluster-wide interest announced to the remote clusters, and the
+// message paths: local messages out to the clusters with interest, remote messages in to local
+// subscribers and this cluster's routes, `_GR_.` replies straight to their cluster and server.
+
+import { connect, type Server as NetServer, type Socket } from "node:net";
+import type { Publisher, Subscription } from "../client/subscription.js";
+import type { RouteManager, RouteObserver } from "../cluster/manager.js";
+import type { Route, RouteInfo } from "../cluster/route.js";
+import { parseRouteURL } from "../config/cluster.js";
+import type { GatewayOptions } from "../config/options.js";
+import { processMsg, type Forwarder } from "../deliver.js";
+import { listenTCP } from "../listen.js";
+import type { Logger } from "../logger.js";
+import type { Sublist } from "../sublist/sublist.js";
+import { COMPAT_VERSION } from "../version.js";
+import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo } from "./connection.js";
+import { ClusterInterest, OutboundInterest } from "./interest.js";
+import { RemoteGateways } from "./remotes.js";
+import { gatewayHash, mapReply, parseGatewayReply } from "./reply.js";
+
+/** What the gateways need from their server. */
+export interface GatewayServer {
+  readonly serverId: string;
+  readonly serverName: string;
+  readonly logger: Logger;
+  readonly sublist: Sublist<Subscription>;
+  readonly options: { readonly maxPayload: number; readonly maxPending: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
+  readonly counters: { inMsgs: number; inBytes: number };
+  nextConnectionId(): number;
+}
+
+const GATEWAY_PING_CAP = 15_000;
+const MAX_BACKOFF = 5_000;
+const CMD_GOSSIP = 1;
+const CMD_ALL_SUBS_START = 2;
+const CMD_ALL_SUBS_COMPLETE = 3;
+
+export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
+  /** registered outbound connections by remote gateway name */
+  readonly outbound = new Map<string, Gateway>();
+  /** registered inbound connections by connection id */
+  readonly inbound = new Map<number, Gateway>();
+  readonly remotes: RemoteGateways;
+  readonly clusterHash: string;
+  readonly serverHash: string;
+  readonly interest: ClusterInterest;
+  port = 0;
+  private readonly connections = new Set<Gateway>();
+  private readonly dialing = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly routeHash = new Map<string, Route>();
+  private readonly observedRoutes = new Set<Route>();
+  private routes: RouteManager | null = null;
+  private listener: NetServer | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly srv: GatewayServer,
+    readonly opts: GatewayOptions,
+  ) {
+    this.clusterHash = gatewayHash(opts.name);
+    this.serverHash = gatewayHash(srv.serverId);
+    this.remotes = new RemoteGateways(opts.name);
+    for (const r of opts.gateways) this.remotes.configure(r.name, r.urls);
+    this.interest = new ClusterInterest((subject, queue, present) => this.announce(subject, queue, present));
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  get logger(): Logger {
+    return this.srv.logger;
+  }
+
+  get maxPayload(): number {
+    return this.srv.options.maxPayload;
+  }
+
+  get maxPending(): number {
+    return this.srv.options.maxPending;
+  }
+
+  get pingInterval(): number {
+    return Math.min(this.srv.options.pingInterval, GATEWAY_PING_CAP);
+  }
+
+  get pingMax(): number {
+    return this.srv.options.pingMax;
+  }
+
+  get authTimeout(): number {
+    return this.srv.options.authTimeout;
+  }
+
+  /** Opens the listener (before the routes start, so that route INFO can carry the gateway URL). */
+  async listen(): Promise<void> {
+    this.logger.info(`Gateway name is ${this.name}`);
+    const { server, port } = await listenTCP(this.opts.host, this.opts.port, (socket) => this.accept(socket));
+    this.listener = server;
+    this.port = port;
+    this.logger.info(`Listening for gateways connections on ${this.opts.host}:${this.port}`);
+    this.logger.info(`Address for gateway ${JSON.stringify(this.name)} is ${this.url()}`);
+  }
+
+  /** Follows local and route interest, then dials the configured gateways. */
+  start(routes: RouteManager | null): void {
+    this.srv.sublist.addObserver(this.interest);
+    for (const s of this.srv.sublist.all()) this.interest.inserted(s);
+    this.routes = routes;
+    if (routes !== null) {
+      routes.routeObservers.push(this);
+      for (const r of routes.routes.values()) this.routeUp(r);
+    }
+    for (const r of this.remotes.all()) if (r.configured) this.solicit(r.name, 0);
+  }
+
+  /** host:port other gateways reach this server on */
+  url(): string {
+    if (this.opts.advertise !== "") return this.opts.advertise;
+    const h = this.opts.host;
+    return `${h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h}:${this.port}`;
+  }
+
+  /** This cluster's gateway URLs: this server's and the ones its routes advertise. */
+  clusterURLs(): string[] {
+    const urls = [this.url()];
+    if (this.routes !== null) for (const r of this.routes.routes.values()) if (r.gatewayURL !== "" && !urls.includes(r.gatewayURL)) urls.push(r.gatewayURL);
+    return urls;
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listener?.close();
+    for (const g of [...this.connections]) g.close("Server Shutdown");
+    this.srv.sublist.removeObserver(this.interest);
+  }
+
+  // ---- connections ----
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const g = new Gateway(this.srv.nextConnectionId(), socket, false, this);
+    this.connections.add(g);
+    this.logger.info(`${g.logPrefix} - Processing inbound gateway connection`);
+    g.begin();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Keeps one outbound connection to the remote gateway `name`. */
+  private solicit(name: string, attempt: number): void {
+    const remote = this.remotes.get(name);
+    if (this.stopped || remote === undefined || this.outbound.has(name) || this.dialing.has(name)) return;
+    if (!remote.configured && attempt > this.opts.connectRetries && !this.hasInbound(name)) {
+      this.logger.debug(`Giving up on implicit gateway ${JSON.stringify(name)}`);
+      return;
+    }
+    const url = remote.pick(attempt);
+    if (url === null) return;
+    const hp = parseRouteURL(url);
+    if (hp === null) {
+      this.logger.error(`Error parsing gateway url ${JSON.stringify(url)} for ${JSON.stringify(name)}`);
+      return;
+    }
+    this.dialing.add(name);
+    const kind = remote.configured ? "explicit" : "implicit";
+    this.logger.info(`Connecting to ${kind} gateway ${JSON.stringify(name)} (${hp.host}:${hp.port}) at ${hp.host}:${hp.port} (attempt ${attempt + 1})`);
+    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    const retry = (registered: boolean): void => {
+      this.dialing.delete(name);
+      const next = registered ? 0 : attempt + 1;
+      const delay = registered ? 250 : Math.min(MAX_BACKOFF, 500 * 2 ** Math.min(attempt, 4));
+      this.later(delay, () => this.solicit(name, next));
+    };
+    const onError = (err: Error): void => {
+      this.logger.error(`Error connecting to ${kind} gateway ${JSON.stringify(name)} (${hp.host}:${hp.port}) at ${hp.host}:${hp.port} (attempt ${attempt + 1}): ${err.message}`);
+      retry(false);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      if (this.stopped) {
+        socket.destroy();
+        return;
+      }
+      const g = new Gateway(this.srv.nextConnectionId(), socket, true, this);
+      g.remoteName = name;
+      g.dialedURL = url;
+      g.onClosed = () => retry(g.registered);
+      this.connections.add(g);
+      this.logger.info(`${g.logPrefix} - Creating outbound gateway connection to ${JSON.stringify(name)}`);
+      g.begin();
+    });
+  }
+
+  private hasInbound(name: string): boolean {
+    for (const g of this.inbound.values()) if (g.remoteName === name) return true;
+    return false;
+  }
+
+  // ---- GatewayHost ----
+
+  gatewayInfo(): Buffer {
+    const urls = this.clusterURLs();
+    const info: Record<string, unknown> = {
+      server_id: this.srv.serverId,
+      server_name: this.srv.serverName,
+      version: COMPAT_VERSION,
+      proto: 3,
+      go: `node${process.version}`,
+      host: this.url().slice(0, this.url().lastIndexOf(":")),
+      port: this.port,
+      headers: true,
+      max_payload: this.srv.options.maxPayload,
+    };
+    if (this.opts.user !== "") info.auth_required = true;
+    Object.assign(info, { gateway: this.name, gateway_urls: urls, gateway_url: this.url(), gateway_nrp: true, gateway_iom: true });
+    return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
+  }
+
+  connectLine(g: Gateway): Buffer {
+    const m = /^[a-z-]+:\/\/([^:@/]*):([^@/]*)@/.exec(g.dialedURL);
+    const user = m !== null ? decodeURIComponent(m[1]) : this.opts.user;
+    const pass = m !== null ? decodeURIComponent(m[2]) : this.opts.password;
+    const c: Record<string, unknown> = { echo: false, verbose: false, pedantic: false };
+    if (user !== "") {
+      c.user = user;
+      c.pass = pass;
+    }
+    Object.assign(c, { tls_required: false, headers: false, name: this.srv.serverId, cluster: "", gateway: this.name });
+    return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
+  }
+
+  inboundConnect(g: Gateway, c: GatewayConnect): string | null {
+    if (this.opts.user !== "" && (c.user !== this.opts.user || c.pass !== this.opts.password)) {
+      this.logger.error(`${g.logPrefix} - Gateway authentication error`);
+      return "Authorization Violation";
+    }
+    const name = c.gateway;
+    if (typeof name !== "string" || name === "" || typeof c.name !== "string") {
+      this.logger.error(`${g.logPrefix} - Gateway CONNECT without a gateway name or server id`);
+      return "Protocol Violation";
+    }
+    if (name === this.name) {
+      this.logger.error(`${g.logPrefix} - Rejecting gateway connection from our own gateway ${JSON.stringify(name)}`);
+      return "Wrong Gateway";
+    }
+    if (this.remotes.get(name) === undefined) {
+      if (this.opts.rejectUnknown) {
+        this.logger.error(`${g.logPrefix} - Rejecting connection from gateway ${JSON.stringify(name)}: unknown cluster`);
+        return "Unknown Gateway";
+      }
+      this.remotes.learn(name, []);
+    }
+    g.remoteName = name;
+    g.remoteId = c.name;
+    this.inbound.set(g.cid, g);
+    this.logger.info(`${g.logPrefix} - Inbound gateway connection from ${JSON.stringify(name)} (${c.name}) registered`);
+    // interest-only at once (as nats-server since 2.9): all of this cluster's interest, between commands 2 and 3
+    g.sendText(`${cmdInfo(this.name, CMD_ALL_SUBS_START, GLOBAL)}${this.interest.subLines(GLOBAL)}${cmdInfo(this.name, CMD_ALL_SUBS_COMPLETE, GLOBAL)}`);
+    // tell it of the other clusters this one knows, so that it connects to them too
+    for (const r of this.remotes.all()) {
+      if (r.name === name || !this.outbound.has(r.name)) continue;
+      g.sendText(gossipInfo(r.name, r.urls()));
+    }
+    return null;
+  }
+
+  outboundInfo(g: Gateway, info: GatewayInfo): boolean {
+    const name = info.gateway ?? "";
+    if (info.server_id === this.srv.serverId || name === this.name) {
+      this.logger.debug(`${g.logPrefix} - Gateway connection to our own cluster, closing`);
+      g.close("Duplicate Route");
+      return false;
+    }
+    if (name !== g.remoteName) {
+      this.logger.error(`${g.logPrefix} - Connected to gateway ${JSON.stringify(name)}, expected ${JSON.stringify(g.remoteName)}`);
+      g.close("Wrong Gateway");
+      return false;
+    }
+    if (this.outbound.has(name)) {
+      g.close("Duplicate Gateway");
+      return false;
+    }
+    g.send(this.connectLine(g));
+    g.send(this.gatewayInfo());
+    g.remoteId = info.server_id ?? "";
+    g.remoteServerName = info.server_name ?? g.remoteId;
+    g.newReplyPrefix = info.gateway_nrp === true;
+    g.interest = new OutboundInterest(info.gateway_iom === true);
+    this.remotes.learn(name, info.gateway_urls ?? []);
+    this.outbound.set(name, g);
+    this.logger.info(`${g.logPrefix} - Outbound gateway connection to ${JSON.stringify(name)} (${g.remoteId}) registered`);
+    return true;
+  }
+
+  laterInfo(g: Gateway, info: GatewayInfo): void {
+    if (!g.outbound) {
+      // the inbound peer's own INFO: its cluster's gateway URLs; connect back if not connected yet
+      g.remoteServerName = info.server_name ?? g.remoteServerName;
+      const urls = info.gateway_urls ?? [];
+      g.remoteURLs = urls;
+      this.remotes.learn(g.remoteName, urls);
+      this.gossipToRoutes(g.remoteName, this.remotes.get(g.remoteName)?.urls() ?? urls);
+      this.solicit(g.remoteName, 0);
+      return;
+    }
+    switch (info.gateway_cmd) {
+      case CMD_GOSSIP:
+        this.learnGossip(info.gateway ?? "", info.gateway_urls ?? []);
+        return;
+      case CMD_ALL_SUBS_START:
+        if (decodeAccount(info.gateway_cmd_payload) === GLOBAL) {
+          this.logger.debug(`${g.logPrefix} - Gateway ${JSON.stringify(g.remoteName)}: switching account "$G" to Interest-Only mode`);
+          g.interest.startInterestOnly();
+        }
+        return;
+      case CMD_ALL_SUBS_COMPLETE:
+        if (decodeAccount(info.gateway_cmd_payload) === GLOBAL) {
+          g.interest.completeInterestOnly();
+          this.logger.debug(`${g.logPrefix} - Gateway ${JSON.stringify(g.remoteName)}: switching account "$G" to Interest-Only mode complete`);
+        }
+        return;
+      default:
+        if (info.gateway_urls !== undefined) this.remotes.learn(g.remoteName, info.gateway_urls);
+    }
+  }
+
+  private learnGossip(name: string, urls: string[]): void {
+    if (name === "" || name === this.name) return;
+    if (this.remotes.get(name) === undefined && this.opts.rejectUnknown) return;
+    this.remotes.learn(name, urls);
+    this.solicit(name, 0);
+  }
+
+  interestChanged(_g: Gateway): void {
+    // interest is read at send time; nothing cached to invalidate
+  }
+
+  message(g: Gateway, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (account !== GLOBAL) return;
+    this.srv.counters.inMsgs++;
+    this.srv.counters.inBytes += payload.length;
+    if (this.handleReply(g, subject, reply, hdrLen, payload, "gateway")) return;
+    const fwd = this.routes !== null && this.routes.routes.size > 0 ? [new RoutesForQueues(this.routes, queues)] : null;
+    processMsg(this.srv.sublist, g, subject, reply, hdrLen, payload, 0, payload.length, null, fwd, queues);
+  }
+
+  closed(g: Gateway, reason: string): void {
+    this.connections.delete(g);
+    if (g.outbound) {
+      if (g.registered && this.outbound.get(g.remoteName) === g) {
+        this.outbound.delete(g.remoteName);
+        this.logger.info(`${g.logPrefix} - Gateway connection closed: ${reason}`);
+      }
+    } else if (this.inbound.delete(g.cid)) {
+      this.logger.info(`${g.logPrefix} - Gateway connection closed: ${reason}`);
+    } else {
+      this.logger.debug(`${g.logPrefix} - Gateway connection closed: ${reason}`);
+    }
+    g.onClosed?.();
+  }
+
+  // ---- interest ----
+
+  private announce(subject: string, queue: string | null, present: boolean): void {
+    if (this.inbound.size === 0) return;
+    const line = present
+      ? queue === null ? `RS+ ${GLOBAL} ${subject}\r\n` : `RS+ ${GLOBAL} ${subject} ${queue} 1\r\n`
+      : queue === null ? `RS- ${GLOBAL} ${subject}\r\n` : `RS- ${GLOBAL} ${subject} ${queue}\r\n`;
+    for (const g of this.inbound.values()) g.sendText(line);
+  }
+
+  // ---- RouteObserver ----
+
+  routeUp(r: Route): void {
+    if (this.observedRoutes.has(r)) return;
+    this.observedRoutes.add(r);
+    this.routeHash.set(gatewayHash(r.remoteId), r);
+    for (const s of r.interest.all()) this.interest.inserted(s);
+    r.interest.addObserver(this.interest);
+  }
+
+  routeDown(r: Route): void {
+    if (!this.observedRoutes.delete(r)) return;
+    r.interest.removeObserver(this.interest);
+    for (const s of r.interest.all()) this.interest.removed(s);
+    const h = gatewayHash(r.remoteId);
+    if (this.routeHash.get(h) === r) this.routeHash.delete(h);
+  }
+
+  gatewayGossip(_r: Route, info: RouteInfo): void {
+    if (info.gateway_cmd !== CMD_GOSSIP) return;
+    this.learnGossip(info.gateway ?? "", info.gateway_urls ?? []);
+  }
+
+  /** A member learned of a remote gateway: the others of the cluster connect to it too. */
+  private gossipToRoutes(name: string, urls: string[]): void {
+    if (this.routes === null || urls.length === 0) return;
+    const info = { server_id: this.srv.serverId, gateway: name, gateway_urls: urls, gateway_cmd: CMD_GOSSIP };
+    const line = `INFO ${JSON.stringify(info)}\r\n`;
+    for (const r of this.routes.routes.values()) r.sendText(line);
+  }
+
+  // ---- messages ----
+
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
+    if (this.outbound.size === 0) return 0;
+    let plain: Gateway[] | null = null;
+    let groups: Map<string, Gateway[]> | null = null;
+    for (const g of this.outbound.values()) {
+      const m = g.interest.match(subject);
+      if (m.plain) (plain ??= []).push(g);
+      for (const q of m.queues) {
+        if (served.has(q)) continue;
+        groups ??= new Map();
+        const cands = groups.get(q);
+        if (cands === undefined) groups.set(q, [g]);
+        else cands.push(g);
+      }
+    }
+    if (plain === null && groups === null) return 0;
+    const picked = new Map<Gateway, string[]>();
+    if (groups !== null) {
+      for (const [q, cands] of groups) {
+        const g = cands.length === 1 ? cands[0] : cands[Math.floor(Math.random() * cands.length)];
+        served.add(q);
+        const list = picked.get(g);
+        if (list === undefined) picked.set(g, [q]);
+        else list.push(q);
+      }
+    }
+    const mapped = reply !== null ? mapReply(reply, this.clusterHash, this.serverHash) : null;
+    let sent = 0;
+    const send = (g: Gateway, queues: readonly string[]): void => {
+      g.sendMsg(subject, g.newReplyPrefix ? mapped : reply, queues, hdrLen, payload);
+      sent++;
+    };
+    if (plain !== null) {
+      for (const g of plain) {
+        send(g, picked.get(g) ?? []);
+        picked.delete(g);
+      }
+    }
+    for (const [g, queues] of picked) send(g, queues);
+    return sent;
+  }
+
+  hasInterest(subject: string): boolean {
+    for (const g of this.outbound.values()) {
+      const m = g.interest.match(subject);
+      if (m.plain || m.queues.length > 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A message on a `_GR_.` subject: a reply on its way back to the cluster and server of the
+   * requester. Delivered here when it is for this server; otherwise sent to that server's route
+   * (a message from a client or a gateway) or that cluster's gateway (a message from a client or
+   * a route). Returns false when `subject` is not a gateway reply.
+   */
+  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: "client" | "route" | "gateway"): boolean {
+    const gr = parseGatewayReply(subject);
+    if (gr === null) return false;
+    if (gr.clusterHash === this.clusterHash) {
+      if (gr.serverHash === this.serverHash) {
+        processMsg(this.srv.sublist, from, gr.subject, reply, hdrLen, payload, 0, payload.length, null, null);
+        return true;
+      }
+      const r = this.routeHash.get(gr.serverHash);
+      if (r !== undefined && origin !== "route") r.sendMsg(subject, reply, [], hdrLen, payload);
+      else this.logger.debug(`No route to the server of gateway reply ${subject}`);
+      return true;
+    }
+    if (origin === "gateway") {
+      this.logger.debug(`Gateway reply ${subject} for another cluster arrived from a gateway: dropped`);
+      return true;
+    }
+    for (const g of this.outbound.values()) {
+      if (gatewayHash(g.remoteName) === gr.clusterHash) {
+        g.sendMsg(subject, reply, [], hdrLen, payload);
+        return true;
+      }
+    }
+    this.logger.debug(`No gateway to the cluster of gateway reply ${subject}`);
+    return true;
+  }
+
+  // ---- monitoring ----
+
+  get inboundCount(): number {
+    return this.inbound.size;
+  }
+
+  get outboundCount(): number {
+    return this.outbound.size;
+  }
+}
+
+/**
+ * Hands a message that came in over a gateway on to this cluster's routes: plain interest, and
+ * only the queue groups the remote cluster picked this cluster for (those not served here).
+ */
+class RoutesForQueues implements Forwarder {
+  constructor(
+    private readonly routes: RouteManager,
+    private readonly queues: readonly string[],
+  ) {}
+
+  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
+    for (const r of this.routes.routes.values()) {
+      for (const g of r.interest.match(subject).qsubs) {
+        const q = g[0]?.queue;
+        if (q !== undefined && q !== null && !this.queues.includes(q)) served.add(q);
+      }
+    }
+    return this.routes.forward(subject, reply, hdrLen, payload, served);
+  }
+}
+
+/** INFO with an interest-mode command for an account (payload: the account name, base64 as Go's []byte). */
+function cmdInfo(gateway: string, cmd: number, account: string): string {
+  const info = {
+    server_id: "", server_name: "", version: "", proto: 0, go: "", host: "", port: 0, headers: false, max_payload: 0,
+    gateway, gateway_cmd: cmd, gateway_cmd_payload: Buffer.from(account, "utf8").toString("base64"),
+  };
+  return `INFO ${JSON.stringify(info)}\r\n`;
+}
+
+function gossipInfo(gateway: string, urls: string[]): string {
+  const info = {
+    server_id: "", server_name: "", version: "", proto: 0, go: "", host: "", port: 0, headers: false, max_payload: 0,
+    gateway, gateway_urls: urls, gateway_cmd: CMD_GOSSIP,
+  };
+  return `INFO ${JSON.stringify(info)}\r\n`;
+}
+
+function decodeAccount(payload: string | undefined): string {
+  return payload === undefined ? "" : Buffer.from(payload, "base64").toString("utf8");
+}

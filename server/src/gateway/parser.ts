@@ -1,0 +1,142 @@
+// The gateway protocol parser: control lines (INFO, CONNECT, PING, PONG, +OK, -ERR, RS+/RS-,
+// A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
+
+export interface GatewayProtocolHandler {
+  onInfo(json: string): void;
+  onConnect(json: string): void;
+  onPing(): void;
+  onPong(): void;
+  onErr(text: string): void;
+  onSub(account: string, subject: string, queue: string | null, weight: number): void;
+  onUnsub(account: string, subject: string, queue: string | null): void;
+  /** A+ (interest in the account again) or A- (no interest at all in the account) */
+  onAccount(account: string, interested: boolean): void;
+  /** payload = headers (hdrLen bytes, -1 when none) then body; valid only during the call */
+  onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+}
+
+export class GatewayParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GatewayParseError";
+  }
+}
+
+const MAX_LINE = 64 * 1024;
+/** slack over max_payload for headers and a server's own larger limit */
+const PAYLOAD_SLACK = 64 * 1024;
+
+interface PendingMsg {
+  account: string;
+  subject: string;
+  reply: string | null;
+  queues: string[];
+  hdrLen: number;
+  size: number;
+}
+
+export class GatewayParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private msg: PendingMsg | null = null;
+
+  constructor(
+    private readonly h: GatewayProtocolHandler,
+    private readonly maxPayload: number,
+  ) {}
+
+  parse(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let pos = 0;
+    const b = this.buf;
+    for (;;) {
+      if (this.msg !== null) {
+        const m = this.msg;
+        if (b.length - pos < m.size + 2) break;
+        if (b[pos + m.size] !== 0x0d || b[pos + m.size + 1] !== 0x0a) throw new GatewayParseError("payload not terminated by CRLF");
+        const payload = b.subarray(pos, pos + m.size);
+        pos += m.size + 2;
+        this.msg = null;
+        this.h.onMsg(m.account, m.subject, m.reply, m.queues, m.hdrLen, payload);
+        continue;
+      }
+      const nl = b.indexOf(0x0a, pos);
+      if (nl < 0) {
+        if (b.length - pos > MAX_LINE) throw new GatewayParseError("control line too long");
+        break;
+      }
+      const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
+      const line = b.toString("latin1", pos, end);
+      pos = nl + 1;
+      this.line(line);
+    }
+    this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
+  }
+
+  private line(line: string): void {
+    const sp = line.indexOf(" ");
+    const op = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    const rest = sp < 0 ? "" : line.slice(sp + 1).trim();
+    const args = rest === "" ? [] : rest.split(/[ \t]+/);
+    switch (op) {
+      case "PING": return this.h.onPing();
+      case "PONG": return this.h.onPong();
+      case "+OK": return;
+      case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
+      case "INFO": return this.h.onInfo(rest);
+      case "CONNECT": return this.h.onConnect(rest);
+      case "RS+": return this.sub(args);
+      case "RS-": return this.unsub(args);
+      case "A+": case "A-":
+        if (args.length !== 1) throw new GatewayParseError(`bad ${op} arguments: ${rest}`);
+        return this.h.onAccount(args[0], op === "A+");
+      case "RMSG": return this.startMsg(args, false);
+      case "HMSG": return this.startMsg(args, true);
+      default:
+        throw new GatewayParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
+    }
+  }
+
+  private sub(args: string[]): void {
+    if (args.length !== 2 && args.length !== 4) throw new GatewayParseError(`bad RS+ arguments: ${args.join(" ")}`);
+    const weight = args.length === 4 ? Number(args[3]) : 0;
+    if (!Number.isInteger(weight) || weight < 0) throw new GatewayParseError(`bad queue weight ${args[3]}`);
+    this.h.onSub(args[0], args[1], args.length === 4 ? args[2] : null, weight);
+  }
+
+  private unsub(args: string[]): void {
+    if (args.length !== 2 && args.length !== 3) throw new GatewayParseError(`bad RS- arguments: ${args.join(" ")}`);
+    this.h.onUnsub(args[0], args[1], args.length === 3 ? args[2] : null);
+  }
+
+  private startMsg(args: string[], headers: boolean): void {
+    const sizes = headers ? 2 : 1;
+    if (args.length < 2 + sizes) throw new GatewayParseError(`bad message arguments: ${args.join(" ")}`);
+    const size = toSize(args[args.length - 1]);
+    const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
+    if (hdrLen > size) throw new GatewayParseError("header size larger than message size");
+    if (size > this.maxPayload + PAYLOAD_SLACK) throw new GatewayParseError("message payload too large");
+    const middle = args.slice(2, args.length - sizes);
+    let reply: string | null = null;
+    let queues: string[] = [];
+    if (middle.length > 0) {
+      if (middle[0] === "+") {
+        if (middle.length < 3) throw new GatewayParseError("missing reply or queue after +");
+        reply = middle[1];
+        queues = middle.slice(2);
+      } else if (middle[0] === "|") {
+        if (middle.length < 2) throw new GatewayParseError("missing queue after |");
+        queues = middle.slice(1);
+      } else if (middle.length === 1) {
+        reply = middle[0];
+      } else {
+        throw new GatewayParseError(`bad message arguments: ${args.join(" ")}`);
+      }
+    }
+    this.msg = { account: args[0], subject: args[1], reply, queues, hdrLen, size };
+  }
+}
+
+function toSize(s: string | undefined): number {
+  if (s === undefined || !/^\d+$/.test(s)) throw new GatewayParseError(`bad size ${String(s)}`);
+  return Number(s);
+}
