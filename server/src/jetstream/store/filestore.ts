@@ -14,7 +14,8 @@ import { join } from "node:path";
 import { Block, FileEntry, nodeIo, type StoreIo } from "./block.js";
 import { INDEX_FILE, encodeIndex, writeFileAtomic } from "./index.js";
 import { MsgIndex } from "./msgindex.js";
-import { REC_HDR, REC_MSG, dataOk, encodeErased, encodeFloor, encodeMsg, encodeTomb, msgBody, readHead } from "./record.js";
+import { REC_HDR, checkMsgRecord, encodeErased, encodeFloor, encodeMsg, encodeTomb, msgFromRecord } from "./record.js";
+import { MsgCache } from "./msgcache.js";
 import { recover } from "./recovery.js";
 import { StoreCorruptError, fileMsgSize, type AppendResult, type Nanos, type PurgeRequest, type StoreState, type StoredMsg, type StreamStore } from "./types.js";
 import { ensureDir, nowNs, stderrLogger, type StoreLogger } from "./util.js";
@@ -40,14 +41,10 @@ export interface FileStreamStoreOptions {
 }
 
 export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
-const CACHE_MAX_MSG_BYTES = 64 * 1024;
 
 export class FileStreamStore implements StreamStore {
   private readonly index = new MsgIndex<FileEntry>();
-  private readonly cache = new Map<number, StoredMsg>();
-  private readonly cacheMax: number;
-  private readonly cacheBytesMax: number;
-  private cacheBytes = 0;
+  private readonly cache: MsgCache;
   private floorDirty = false;
   private closed = false;
   private writer!: BlockWriter;
@@ -64,8 +61,7 @@ export class FileStreamStore implements StreamStore {
     this.label = `filestore ${dir}`;
     this.msgsDir = join(dir, "msgs");
     this.io = opts.io ?? nodeIo;
-    this.cacheMax = opts.cacheMsgs ?? 1024;
-    this.cacheBytesMax = opts.cacheBytes ?? 4 * 1024 * 1024;
+    this.cache = new MsgCache(opts.cacheMsgs ?? 1024, opts.cacheBytes ?? 4 * 1024 * 1024);
   }
 
   /** Opens (recovering) or creates the store in `dir`. */
@@ -137,30 +133,9 @@ export class FileStreamStore implements StreamStore {
 
   private written(entries: FileEntry[]): void {
     for (const e of entries) {
-      if (e.pending && !e.dead) this.cachePut(e.pending);
+      if (e.pending && !e.dead) this.cache.put(e.pending);
       e.pending = null;
     }
-  }
-
-  /** A small LRU of recently read or written messages (a Map iterates oldest first). */
-  private cachePut(m: StoredMsg): void {
-    const size = m.data.length + (m.hdr?.length ?? 0);
-    if (this.cacheMax <= 0 || size > CACHE_MAX_MSG_BYTES) return;
-    this.cacheDrop(m.seq);
-    this.cache.set(m.seq, m);
-    this.cacheBytes += size;
-    while (this.cache.size > this.cacheMax || this.cacheBytes > this.cacheBytesMax) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done) break;
-      this.cacheDrop(oldest.value);
-    }
-  }
-
-  private cacheDrop(seq: number): void {
-    const m = this.cache.get(seq);
-    if (!m) return;
-    this.cache.delete(seq);
-    this.cacheBytes -= m.data.length + (m.hdr?.length ?? 0);
   }
 
   private checkWritable(): void {
@@ -196,26 +171,23 @@ export class FileStreamStore implements StreamStore {
     return this.read(e);
   }
 
-  /** Reads and verifies a message; a corrupt record is marked lost and throws. */
+  /**
+   * Reads and verifies a message; a corrupt record is marked lost and throws. The subject and
+   * time come from the index entry, which was built from this record (its checksums cover them).
+   */
   private read(e: FileEntry): StoredMsg {
     if (e.pending) return e.pending;
     const hit = this.cache.get(e.seq);
-    if (hit) {
-      this.cache.delete(e.seq);
-      this.cache.set(e.seq, hit);
-      return hit;
-    }
+    if (hit !== null) return hit;
     const buf = e.block.read(e.off, e.len);
-    const h = buf.length === e.len ? readHead(buf, 0) : null;
-    if (!h || h.len !== e.len || h.type !== REC_MSG || h.seq !== e.seq || !dataOk(buf, 0, h)) {
-      const why = !h ? (buf.length < e.len ? "record cut short" : "damaged header") : h.seq !== e.seq || h.type !== REC_MSG ? "a different record is there" : "data checksum mismatch";
+    const why = buf.length === e.len ? checkMsgRecord(buf, e.seq) : "record cut short";
+    if (why !== null) {
       this.log("ERR", `${this.label}: ${e.block.path}: message ${e.seq} at offset ${e.off} is corrupt (${why}); it is lost and will not be served`);
       this.dropLost(e);
       throw new StoreCorruptError(`${this.label}: message ${e.seq} is corrupt (${why})`, e.block.path, e.seq);
     }
-    const body = msgBody(buf, 0, h);
-    const m: StoredMsg = { seq: e.seq, subject: body.subject, hdr: body.hdr, data: body.data, ts: h.ts };
-    this.cachePut(m);
+    const m = msgFromRecord(buf, e.seq, e.subj, e.ts);
+    this.cache.put(m);
     return m;
   }
 
@@ -291,7 +263,6 @@ export class FileStreamStore implements StreamStore {
     for (const e of this.index.entries()) e.block.live--;
     this.index.clear();
     this.cache.clear();
-    this.cacheBytes = 0;
     this.floorDirty = true;
     for (const b of [...this.writer.blocks]) if (b !== this.writer.active) this.writer.retire(b);
     // Start over in a fresh block so the old one's space is returned.
@@ -323,7 +294,7 @@ export class FileStreamStore implements StreamStore {
     const newFirst = this.index.firstLiveSeq();
     if (newFirst > oldFirst) this.floorDirty = true;
     for (const e of victims) {
-      this.cacheDrop(e.seq);
+      this.cache.drop(e.seq);
       e.pending = null;
       if (e.seq >= newFirst) this.writer.queueInto(e.block, encodeTomb(e.seq, erase));
       if (erase) this.writer.overwrite(e.block, e.off, encodeErased(e.len, e.seq, e.ts));

@@ -161,3 +161,24 @@ export function msgBody(buf: Buffer, off: number, head: RecordHead): MsgBody {
     data: buf.subarray(d, off + head.len),
   };
 }
+
+/**
+ * Verifies that `buf` holds exactly one intact MSG record of sequence `seq` (both checksums),
+ * without decoding it; null when it does, else why not.
+ */
+export function checkMsgRecord(buf: Buffer, seq: number): string | null {
+  if (buf.length < REC_HDR || buf.readUInt32LE(20) !== REC_MAGIC) return "damaged header";
+  const len = buf.readUInt32LE(0);
+  if (len !== buf.length || buf.readUInt32LE(4) !== headCrc(buf, 0)) return "damaged header";
+  if (buf[12] !== REC_MSG || readU64(buf, 24) !== seq) return "a different record is there";
+  if (REC_HDR + buf.readUInt16LE(14) + buf.readUInt32LE(16) > len) return "damaged header";
+  if (crc32c(buf, REC_HDR, len) !== buf.readUInt32LE(8)) return "data checksum mismatch";
+  return null;
+}
+
+/** The message in a record checked by checkMsgRecord (header and data are views into `buf`). */
+export function msgFromRecord(buf: Buffer, seq: number, subject: string, ts: bigint): { seq: number; subject: string; hdr: Buffer | null; data: Buffer; ts: bigint } {
+  const h = REC_HDR + buf.readUInt16LE(14);
+  const d = h + buf.readUInt32LE(16);
+  return { seq, subject, hdr: buf[13] & FLAG_HDR ? buf.subarray(h, d) : null, data: buf.subarray(d), ts };
+}
