@@ -27,6 +27,17 @@ export function replyWithShownSubject(reply: string | null, presentAs: string | 
   return presentAs !== null && reply !== null ? `${reply}@${presentAs}` : reply;
 }
 
+/**
+ * Numbers the messages routed through the sublist: an owner that takes several deliveries of one
+ * message (a leaf connection with plain and queue interest in it) sees the same value for all.
+ */
+export let messageSeq = 0;
+
+/** Starts routing a new message (for routing done outside processMsg, e.g. messages from leaf nodes). */
+export function nextMessage(): void {
+  messageSeq++;
+}
+
 function noRespondersHeader(subject: string): Buffer {
   return Buffer.from(`NATS/1.0 503\r\nNats-Subject: ${subject}\r\n\r\n`, "latin1");
 }
@@ -47,6 +58,7 @@ export function processMsg(
   /** a message from a route: the only queue groups it may go to here */
   routeQueues: readonly string[] | null = null,
 ): number {
+  messageSeq++;
   const r = sublist.match(subject);
   const forwarding = forwarders !== null && forwarders.length > 0;
   if (r.psubs.length === 0 && r.qsubs.length === 0 && !forwarding) {
@@ -71,14 +83,25 @@ export function processMsg(
     const queue = members[0]?.queue ?? "";
     if (routeQueues !== null && !routeQueues.includes(queue)) continue;
     const first = n === 1 ? 0 : Math.floor(Math.random() * n);
+    // members of this server are preferred; a leaf node's member takes the message only when none can
+    let leaf: Subscription | null = null;
+    let taken = false;
     for (let k = 0; k < n; k++) {
       const sub = members[(first + k) % n];
       if (!echo && sub.client === from) continue;
+      if (sub.client.kind === "leaf") {
+        leaf ??= sub;
+        continue;
+      }
       if (sub.client.deliver(sub, msgSubject, reply, hdrLen, payload, from)) {
-        delivered++;
-        if (forwarding) (served ??= new Set()).add(queue);
+        taken = true;
         break;
       }
+    }
+    if (!taken && leaf !== null) taken = leaf.client.deliver(leaf, msgSubject, reply, hdrLen, payload, from);
+    if (taken) {
+      delivered++;
+      if (forwarding) (served ??= new Set()).add(queue);
     }
   }
   if (forwarding) {

@@ -12,6 +12,7 @@ import type { ConnectOptions } from "./client/connect.js";
 import type { Publisher, Subscription } from "./client/subscription.js";
 import type { Options } from "./config/options.js";
 import { RouteManager } from "./cluster/manager.js";
+import { LeafNodeManager } from "./leafnode/manager.js";
 import { GatewayManager } from "./gateway/manager.js";
 import { processMsg, type Forwarder } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
@@ -74,6 +75,8 @@ export class NatsServer implements ClientHost {
   jetstream: JetStream | null = null;
   /** the cluster's routes, when a cluster listener is configured */
   routes: RouteManager | null = null;
+  /** leaf node connections (hub listener and/or remotes), when configured */
+  leafnodes: LeafNodeManager | null = null;
   /** the gateways to other clusters, when a gateway is configured */
   gateways: GatewayManager | null = null;
   /** where a locally published message goes after local delivery: routes, then gateways */
@@ -123,8 +126,11 @@ export class NatsServer implements ClientHost {
       this.gateways = new GatewayManager(this, o.gateway);
       await this.gateways.listen();
     }
+    const leaf = o.leafnodes;
+    if (leaf.port !== 0 || leaf.remotes.length > 0) this.leafnodes = new LeafNodeManager(this, leaf);
     if (o.cluster.port !== 0) {
       this.routes = new RouteManager(this, o.cluster);
+      this.leafnodes?.attachRoutes(this.routes);
       await this.routes.start();
       this.forwarders.push(this.routes);
     }
@@ -132,6 +138,7 @@ export class NatsServer implements ClientHost {
       this.gateways.start(this.routes);
       this.forwarders.push(this.gateways);
     }
+    if (this.leafnodes !== null) await this.leafnodes.start();
     this.writePortsFile();
     this.logger.info("Server is ready");
   }
@@ -335,7 +342,7 @@ export class NatsServer implements ClientHost {
       if (JSON.stringify(next[key]) !== JSON.stringify(prev[key])) changed.push(key);
     }
     const notReloadable = changed.filter((k) =>
-      ["host", "port", "httpPort", "httpHost", "jetstream", "cluster", "serverName", "portsFileDir", "pidFile"].includes(k),
+      ["host", "port", "httpPort", "httpHost", "jetstream", "cluster", "leafnodes", "serverName", "portsFileDir", "pidFile"].includes(k),
     );
     if (notReloadable.length > 0) {
       throw new Error(`config reload not supported for ${notReloadable.join(", ")}`);
@@ -388,6 +395,7 @@ export class NatsServer implements ClientHost {
     this.logger.info("Initiating Shutdown...");
     this.listener?.close();
     this.routes?.shutdown();
+    this.leafnodes?.shutdown();
     this.gateways?.shutdown();
     for (const c of [...this.clients.values()]) c.close(ClosedReason.ServerShutdown);
     if (this.jetstream !== null) await this.jetstream.stop();

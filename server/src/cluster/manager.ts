@@ -9,10 +9,10 @@ import type { Publisher, Subscription } from "../client/subscription.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
 import type { Logger } from "../logger.js";
-import type { Sublist } from "../sublist/sublist.js";
+import type { SubLike, Sublist, SublistObserver } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
-import { GLOBAL, Route, type RouteHost, type RouteInfo } from "./route.js";
+import { GLOBAL, type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
 
 /** What the cluster needs from its server. */
@@ -60,6 +60,8 @@ export class RouteManager implements RouteHost {
   private readonly configuredPeer = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly local: LocalInterest;
+  /** told of every subscription the peers announce (leaf nodes pass the cluster's interest on) */
+  readonly remoteInterestObservers: SublistObserver<SubLike>[] = [];
   private listener: NetServer | null = null;
   private stopped = false;
   readonly dynamicName: boolean;
@@ -135,6 +137,7 @@ export class RouteManager implements RouteHost {
     }
     const r = new Route(this.srv.nextConnectionId(), socket, false, null, this);
     this.connections.add(r);
+    this.watchInterest(r);
     this.logger.debug(`${r.logPrefix} - Route connection created`);
     r.begin();
   }
@@ -197,9 +200,21 @@ export class RouteManager implements RouteHost {
       r.dialedURL = url;
       r.onClosed = () => done(r.registered);
       this.connections.add(r);
+      this.watchInterest(r);
       this.logger.debug(`${r.logPrefix} - Route connection created`);
       r.begin();
     });
+  }
+
+  private watchInterest(r: Route): void {
+    for (const o of this.remoteInterestObservers) r.interest.addObserver(o);
+  }
+
+  /** Every subscription the peers announced (what remoteInterestObservers have been told of). */
+  remoteInterest(): RemoteSub[] {
+    const out: RemoteSub[] = [];
+    for (const r of this.connections) out.push(...r.interest.all());
+    return out;
   }
 
   // ---- RouteHost ----
@@ -378,6 +393,7 @@ export class RouteManager implements RouteHost {
 
   closed(r: Route, reason: string): void {
     this.connections.delete(r);
+    for (const sub of r.interest.all()) for (const o of this.remoteInterestObservers) o.removed(sub);
     this.logger.debug(`${r.logPrefix} - Router connection closed: ${reason}`);
     if (r.registered && this.routes.get(r.remoteId) === r) {
       this.routes.delete(r.remoteId);

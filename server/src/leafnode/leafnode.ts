@@ -1,0 +1,485 @@
+// One leaf node connection, either side: the hub's accepted connection (INFO with a nonce, then
+// the spoke's CONNECT) or the spoke's solicited one (the hub's INFO, then our CONNECT). The remote
+// side's interest (LS+/LS-) becomes subscriptions of this connection in the server's sublist, so
+// local deliveries, routes and other leaf connections see it; this server's interest goes out as
+// LS+/LS-; messages go out as LMSG/HMSG, one per message with the queue groups picked here.
+
+import type { Socket } from "node:net";
+import { Outbound } from "../client/outbound.js";
+import { type Publisher, Subscription } from "../client/subscription.js";
+import { messageSeq } from "../deliver.js";
+import type { Logger } from "../logger.js";
+import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
+
+/** What an INFO or CONNECT from the other side carries that natsts uses. */
+export interface LeafPeerInfo {
+  server_id?: string;
+  server_name?: string;
+  name?: string;
+  cluster?: string;
+  nonce?: string;
+  leafnode_urls?: string[];
+  connect_info?: boolean;
+  user?: string;
+  pass?: string;
+  auth_token?: string;
+  jwt?: string;
+  sig?: string;
+  nkey?: string;
+  remote_account?: string;
+  headers?: boolean;
+  is_hub?: boolean;
+  version?: string;
+}
+
+/** What a leaf connection needs from the leaf node manager. */
+export interface LeafHost {
+  readonly logger: Logger;
+  readonly maxPayload: number;
+  readonly maxPending: number;
+  readonly pingInterval: number;
+  readonly pingMax: number;
+  readonly authTimeout: number;
+  /** this server's $LDS.<random> loop-detection subject */
+  readonly loopSubject: string;
+  /** the INFO the hub sends (first, with a nonce; again after CONNECT with connect_info) */
+  hubInfo(l: LeafConnection, afterConnect: boolean): Buffer;
+  /** the CONNECT a spoke sends, answering the hub's INFO */
+  connectLine(l: LeafConnection, info: LeafPeerInfo): Buffer;
+  /** checks the spoke's CONNECT on an accepted connection; returns an error text to refuse it */
+  checkConnect(l: LeafConnection, c: LeafPeerInfo): string | null;
+  /** the handshake is done: the connection takes traffic from now on */
+  register(l: LeafConnection): void;
+  /** a later INFO from the hub (leafnode_urls updates) */
+  asyncInfo(l: LeafConnection, info: LeafPeerInfo): void;
+  /** the remote's interest as subscriptions in the server's sublist */
+  addSub(sub: Subscription): void;
+  removeSub(sub: Subscription): void;
+  /** a message from the remote side */
+  inbound(l: LeafConnection, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+  /** the other side reported an error (loop detection makes the spoke wait before reconnecting) */
+  remoteError(l: LeafConnection, text: string): void;
+  closed(l: LeafConnection, reason: string): void;
+}
+
+const PING = Buffer.from("PING\r\n");
+const PONG = Buffer.from("PONG\r\n");
+const CRLF = Buffer.from("\r\n");
+const NO_QUEUES: readonly string[] = [];
+
+function keyOf(subject: string, queue: string | null): string {
+  return queue === null ? subject : `${subject} ${queue}`;
+}
+
+/** One message being collected for the remote: every delivery of one routed message goes into one LMSG. */
+interface PendingOut {
+  seq: number;
+  subject: string;
+  reply: string | null;
+  hdrLen: number;
+  payload: Buffer;
+  plain: boolean;
+  queues: string[];
+}
+
+export class LeafConnection implements LeafProtocolHandler, Publisher {
+  readonly kind = "leaf";
+  /** never back to the connection a message came from */
+  readonly opts = { echo: false, noResponders: false };
+  readonly start = new Date();
+  lastActivity = Date.now();
+  remoteId = "";
+  remoteName = "";
+  remoteCluster = "";
+  /** the account this connection is bound to on this server */
+  account = "$G";
+  registered = false;
+  closed = false;
+  closeReason = "";
+  /** the URL dialed (spoke side) */
+  dialedURL = "";
+  /** the hub's nonce (spoke side) */
+  nonce = "";
+  /** leafnode_urls the hub advertised (spoke side) */
+  hubURLs: string[] = [];
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  /** ms; -1 until the first PONG */
+  rtt = -1;
+  readonly host: string;
+  readonly port: number;
+  /** the remote's interest, as subscriptions of this connection */
+  private readonly remoteSubs = new Map<string, Subscription>();
+  /** this server's interest as told to the remote: subscription count per subject/queue */
+  private readonly told = new Map<string, { subject: string; queue: string | null; count: number }>();
+  private readonly outbound = new Outbound();
+  private readonly parser: LeafParser;
+  private pendingOut: PendingOut | null = null;
+  private connectSeen = false;
+  private infoSeen = false;
+  private flushScheduled = false;
+  private pingsOut = 0;
+  private pingSentAt = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly cid: number,
+    readonly socket: Socket,
+    /** true on the spoke (this server dialed the hub) */
+    readonly solicited: boolean,
+    private readonly srv: LeafHost,
+  ) {
+    this.host = (socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    this.port = socket.remotePort ?? 0;
+    this.parser = new LeafParser(this, srv.maxPayload);
+  }
+
+  get logPrefix(): string {
+    return `${this.host}:${this.port} - lid:${this.cid}`;
+  }
+
+  /** the remote's interest (subject and queue) */
+  remoteSubjects(): Array<{ subject: string; queue: string | null }> {
+    return [...this.remoteSubs.values()].map((s) => ({ subject: s.subject, queue: s.queue }));
+  }
+
+  get subscriptionCount(): number {
+    return this.remoteSubs.size;
+  }
+
+  begin(): void {
+    const s = this.socket;
+    s.setNoDelay(true);
+    s.on("data", (chunk: Buffer) => this.onData(chunk));
+    s.on("error", (err: Error) => {
+      this.srv.logger.debug(`${this.logPrefix} - Leafnode connection error: ${err.message}`);
+      this.close("Read Error");
+    });
+    s.on("close", () => this.close("Client Closed"));
+    if (!this.solicited) this.send(this.srv.hubInfo(this, false));
+    this.authTimer = setTimeout(() => {
+      if (!this.registered) {
+        this.srv.logger.error(`${this.logPrefix} - ${this.solicited ? "no INFO from the hub" : "authentication timeout"}`);
+        this.close("Authentication Timeout");
+      }
+    }, Math.max(this.srv.authTimeout, 2000));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      if (!(err instanceof LeafParseError)) throw err;
+      this.srv.logger.error(`${this.logPrefix} - Leafnode parser ERROR: ${err.message}`);
+      if (this.registered || this.solicited) {
+        this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
+        this.close("Protocol Violation");
+      } else {
+        this.authViolation();
+      }
+    }
+  }
+
+  private authViolation(): void {
+    this.srv.logger.error(`${this.logPrefix} - authentication error`);
+    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
+    this.close("Authentication Failure");
+  }
+
+  /** The hub talks only after the spoke's CONNECT; the spoke only after the hub's INFO. */
+  private ready(): boolean {
+    if (this.registered) return true;
+    if (this.solicited) {
+      this.srv.logger.error(`${this.logPrefix} - protocol before the hub's INFO`);
+      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
+      this.close("Protocol Violation");
+    } else {
+      this.authViolation();
+    }
+    return false;
+  }
+
+  // ---- LeafProtocolHandler ----
+
+  onConnect(json: string): void {
+    this.trace(`<<- [CONNECT ${json}]`);
+    if (this.solicited) return;
+    if (this.connectSeen) return;
+    let c: LeafPeerInfo;
+    try {
+      const v: unknown = JSON.parse(json);
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("CONNECT is not a JSON object");
+      c = v as LeafPeerInfo;
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - ${(err as Error).message}`);
+      this.close("Protocol Violation");
+      return;
+    }
+    this.connectSeen = true;
+    const refused = this.srv.checkConnect(this, c);
+    if (refused !== null) {
+      this.sendNow(Buffer.from(`-ERR '${refused}'\r\n`));
+      this.close(refused === "Authorization Violation" ? "Authentication Failure" : refused);
+      return;
+    }
+    this.remoteId = c.server_id ?? "";
+    this.remoteName = c.name ?? this.remoteId;
+    this.remoteCluster = c.cluster ?? "";
+    this.send(this.srv.hubInfo(this, true));
+    this.handshakeDone();
+  }
+
+  onInfo(json: string): void {
+    this.trace(`<<- [INFO ${json}]`);
+    let info: LeafPeerInfo;
+    try {
+      const v: unknown = JSON.parse(json);
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("INFO is not a JSON object");
+      info = v as LeafPeerInfo;
+    } catch (err) {
+      this.srv.logger.error(`${this.logPrefix} - bad leafnode INFO: ${(err as Error).message}`);
+      this.close("Protocol Violation");
+      return;
+    }
+    if (!this.solicited) return;
+    if (!this.infoSeen) {
+      this.infoSeen = true;
+      this.remoteId = info.server_id ?? "";
+      this.remoteName = info.server_name ?? this.remoteId;
+      this.remoteCluster = info.cluster ?? "";
+      this.nonce = info.nonce ?? "";
+      this.hubURLs = info.leafnode_urls ?? [];
+      this.send(this.srv.connectLine(this, info));
+      this.handshakeDone();
+      return;
+    }
+    if (info.leafnode_urls !== undefined) this.hubURLs = info.leafnode_urls;
+    this.srv.asyncInfo(this, info);
+  }
+
+  private handshakeDone(): void {
+    if (this.closed) return;
+    if (this.authTimer !== null) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.registered = true;
+    this.srv.register(this);
+    if (this.closed) return;
+    this.sendPing();
+  }
+
+  onPing(): void {
+    this.trace("<<- [PING]");
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    this.trace("<<- [PONG]");
+    this.pingsOut = 0;
+    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
+    this.pingSentAt = 0;
+  }
+
+  onErr(text: string): void {
+    this.srv.logger.error(`${this.logPrefix} - Leafnode Error '${text}'`);
+    this.srv.remoteError(this, text);
+    this.close("Client Closed");
+  }
+
+  onSub(subject: string, queue: string | null, weight: number): void {
+    this.trace(`<<- [LS+ ${subject}${queue !== null ? ` ${queue} ${weight}` : ""}]`);
+    if (!this.ready()) return;
+    if (subject === this.srv.loopSubject) {
+      this.loopDetected();
+      return;
+    }
+    const key = keyOf(subject, queue);
+    if (this.remoteSubs.has(key)) return;
+    const sub = new Subscription(this, subject, queue, key);
+    this.remoteSubs.set(key, sub);
+    this.srv.addSub(sub);
+  }
+
+  onUnsub(subject: string, queue: string | null): void {
+    this.trace(`<<- [LS- ${subject}${queue !== null ? ` ${queue}` : ""}]`);
+    if (!this.ready()) return;
+    const key = keyOf(subject, queue);
+    const sub = this.remoteSubs.get(key);
+    if (sub === undefined) return;
+    this.remoteSubs.delete(key);
+    this.srv.removeSub(sub);
+  }
+
+  onMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    if (this.srv.logger.traceEnabled) {
+      this.trace(`<<- [${hdrLen >= 0 ? "HMSG" : "LMSG"} ${msgArgs(subject, reply, queues)} ${hdrLen >= 0 ? `${hdrLen} ` : ""}${payload.length}]`);
+    }
+    if (!this.ready()) return;
+    this.inMsgs++;
+    this.inBytes += payload.length;
+    this.srv.inbound(this, subject, reply, queues, hdrLen, payload);
+  }
+
+  private loopDetected(): void {
+    const text = `Loop detected for leafnode account="${this.account}". Delaying attempt to reconnect for 30s`;
+    this.srv.logger.error(`${this.logPrefix} - ${text}`);
+    this.sendNow(Buffer.from(`-ERR '${text}'\r\n`));
+    this.srv.remoteError(this, text);
+    this.close("Protocol Violation");
+  }
+
+  // ---- interest sent to the remote ----
+
+  /** A subscription of this server (or one learned over a route) came (+1) or went (-1). */
+  interestChanged(subject: string, queue: string | null, delta: number): void {
+    const key = keyOf(subject, queue);
+    let t = this.told.get(key);
+    if (t === undefined) {
+      if (delta <= 0) return;
+      t = { subject, queue, count: 0 };
+      this.told.set(key, t);
+    }
+    t.count += delta;
+    if (t.count <= 0) {
+      this.told.delete(key);
+      this.sendText(queue === null ? `LS- ${subject}\r\n` : `LS- ${subject} ${queue}\r\n`);
+    } else if (queue !== null) {
+      this.sendText(`LS+ ${subject} ${queue} ${t.count}\r\n`);
+    } else if (t.count === delta) {
+      this.sendText(`LS+ ${subject}\r\n`);
+    }
+  }
+
+  /** Everything this server is interested in, right after the handshake (and our loop-detection subject). */
+  sendAllInterest(subs: Iterable<{ subject: string; queue: string | null }>): void {
+    for (const s of subs) {
+      const key = keyOf(s.subject, s.queue);
+      const t = this.told.get(key);
+      if (t === undefined) this.told.set(key, { subject: s.subject, queue: s.queue, count: 1 });
+      else t.count++;
+    }
+    const lines: string[] = [`LS+ ${this.srv.loopSubject}\r\n`];
+    for (const t of this.told.values()) lines.push(t.queue === null ? `LS+ ${t.subject}\r\n` : `LS+ ${t.subject} ${t.queue} ${t.count}\r\n`);
+    this.sendText(lines.join(""));
+  }
+
+  // ---- deliveries (SubscriptionOwner) ----
+
+  /** Collects the deliveries of one routed message into one LMSG/HMSG (plain interest and/or queue groups). */
+  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+    if (this.closed) return false;
+    const p = this.pendingOut;
+    if (p !== null && p.seq === messageSeq && p.subject === subject) {
+      if (sub.queue === null) p.plain = true;
+      else if (!p.queues.includes(sub.queue)) p.queues.push(sub.queue);
+      return true;
+    }
+    if (p !== null) this.writePending();
+    this.pendingOut = { seq: messageSeq, subject, reply, hdrLen, payload, plain: sub.queue === null, queues: sub.queue === null ? [] : [sub.queue] };
+    this.queueFlush();
+    return true;
+  }
+
+  private writePending(): void {
+    const p = this.pendingOut;
+    if (p === null) return;
+    this.pendingOut = null;
+    const queues = p.queues.length > 0 ? p.queues : NO_QUEUES;
+    const sizes = p.hdrLen >= 0 ? `${p.hdrLen} ${p.payload.length}` : `${p.payload.length}`;
+    const line = `${p.hdrLen >= 0 ? "HMSG" : "LMSG"} ${msgArgs(p.subject, p.reply, queues)} ${sizes}`;
+    this.trace(`->> [${line}]`);
+    this.outbound.appendString(`${line}\r\n`);
+    this.outbound.append(p.payload);
+    this.outbound.append(CRLF);
+    this.outMsgs++;
+    this.outBytes += p.payload.length;
+    if (this.pending > this.srv.maxPending) {
+      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
+      this.outbound.discard();
+      this.close("Slow Consumer (Pending Bytes)");
+    }
+  }
+
+  // ---- outbound ----
+
+  sendText(s: string): void {
+    if (this.closed) return;
+    this.writePending();
+    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
+    this.outbound.appendString(s);
+    this.queueFlush();
+  }
+
+  send(b: Buffer): void {
+    if (this.closed) return;
+    this.writePending();
+    this.outbound.append(b);
+    this.queueFlush();
+  }
+
+  private sendNow(b: Buffer): void {
+    this.writePending();
+    this.outbound.append(b);
+    this.flush();
+  }
+
+  get pending(): number {
+    return this.outbound.pending + this.socket.writableLength;
+  }
+
+  private queueFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    this.writePending();
+    if (this.closed || this.outbound.pending === 0) return;
+    const chunks = this.outbound.take();
+    this.socket.cork();
+    for (const c of chunks) this.socket.write(c);
+    this.socket.uncork();
+  }
+
+  // ---- liveness ----
+
+  private sendPing(): void {
+    if (this.closed) return;
+    if (this.pingsOut >= this.srv.pingMax) {
+      this.srv.logger.debug(`${this.logPrefix} - Stale Leafnode Connection - Closing`);
+      this.close("Stale Connection");
+      return;
+    }
+    this.pingsOut++;
+    this.pingSentAt = performance.now();
+    this.send(PING);
+    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
+    this.pingTimer.unref();
+  }
+
+  private trace(msg: string): void {
+    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.closeReason = reason;
+    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
+    for (const sub of this.remoteSubs.values()) this.srv.removeSub(sub);
+    this.remoteSubs.clear();
+    const s = this.socket;
+    if (!s.destroyed) {
+      s.end();
+      setTimeout(() => s.destroy(), 1000).unref();
+    }
+    this.srv.closed(this, reason);
+  }
+}

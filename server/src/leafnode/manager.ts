@@ -1,0 +1,354 @@
+// Leaf nodes: the hub's listener (accepted spokes, authorized by the leafnodes authorization or,
+// without one, the server's), the spoke's remotes (each solicited over its URLs and the hub's
+// advertised leafnode_urls, reconnecting with backoff), the registry of connected leafs, and the
+// wiring of interest and messages between them and the rest of the server.
+
+import { randomBytes } from "node:crypto";
+import { connect, type Server as NetServer, type Socket } from "node:net";
+import { defaultConnectOptions } from "../client/connect.js";
+import type { Subscription } from "../client/subscription.js";
+import type { RouteManager } from "../cluster/manager.js";
+import { parseLeafURL } from "../config/leafnode.js";
+import type { LeafNodeOptions, LeafRemoteOptions } from "../config/options.js";
+import { listenTCP } from "../listen.js";
+import type { Logger } from "../logger.js";
+import type { NatsServer } from "../server.js";
+import { COMPAT_VERSION } from "../version.js";
+import { readCredentials, signNonce } from "./creds.js";
+import { deliverFromLeaf } from "./inbound.js";
+import { LeafInterest } from "./interest.js";
+import { type LeafHost, LeafConnection, type LeafPeerInfo } from "./leafnode.js";
+
+const GLOBAL = "$G";
+const LEAF_PROTO = 3;
+const MAX_BACKOFF = 30_000;
+const LOOP_DELAY = 30_000;
+const PING_CAP = 30_000;
+
+/** One configured remote (hub) and where its solicitation stands. */
+class Remote {
+  /** hub URLs learned from its INFO (host:port) */
+  learned: string[] = [];
+  next = 0;
+  failures = 0;
+  conn: LeafConnection | null = null;
+  /** no attempt before this time (a loop was detected) */
+  notBefore = 0;
+
+  constructor(readonly opts: LeafRemoteOptions) {}
+
+  /** configured URLs first, then the hub's advertised ones not configured already */
+  candidates(): string[] {
+    const out = [...this.opts.urls];
+    const known = new Set(out.map((u) => hostPortOf(u)));
+    for (const u of this.learned) if (!known.has(u)) out.push(u);
+    return out;
+  }
+}
+
+function hostPortOf(url: string): string {
+  const hp = parseLeafURL(url);
+  return hp === null ? url : `${hp.host}:${hp.port}`;
+}
+
+function nonce(): string {
+  return randomBytes(11).toString("base64url");
+}
+
+export class LeafNodeManager implements LeafHost {
+  /** leaf connections past their handshake */
+  readonly leafs = new Set<LeafConnection>();
+  private readonly connections = new Set<LeafConnection>();
+  private readonly remoteOf = new Map<LeafConnection, Remote>();
+  private readonly remotes: Remote[];
+  private readonly interest = new LeafInterest(() => this.leafs.values());
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private listener: NetServer | null = null;
+  private routes: RouteManager | null = null;
+  private stopped = false;
+  readonly loopSubject = `$LDS.${randomBytes(16).toString("base64url").replace(/[-_]/g, "x")}`;
+  port = 0;
+
+  constructor(
+    private readonly srv: NatsServer,
+    readonly opts: LeafNodeOptions,
+  ) {
+    this.remotes = opts.remotes.map((r) => new Remote(r));
+    srv.sublist.addObserver(this.interest);
+  }
+
+  /** The cluster's interest goes to the leafs too (call before the routes connect). */
+  attachRoutes(routes: RouteManager): void {
+    this.routes = routes;
+    routes.remoteInterestObservers.push(this.interest);
+  }
+
+  get logger(): Logger {
+    return this.srv.logger;
+  }
+  get maxPayload(): number {
+    return this.srv.options.maxPayload;
+  }
+  get maxPending(): number {
+    return this.srv.options.maxPending;
+  }
+  get pingInterval(): number {
+    return Math.min(this.srv.options.pingInterval, PING_CAP);
+  }
+  get pingMax(): number {
+    return this.srv.options.pingMax;
+  }
+  get authTimeout(): number {
+    return this.opts.authTimeout > 0 ? this.opts.authTimeout : this.srv.options.authTimeout;
+  }
+
+  /** Checks the accounts named in the block, opens the listener and starts soliciting the remotes. */
+  async start(): Promise<void> {
+    const o = this.opts;
+    for (const r of o.remotes) {
+      if (r.account !== "" && r.account !== GLOBAL) throw new Error(`cannot find local account "${r.account}" specified in leafnode remote`);
+    }
+    for (const a of [o.account, ...o.users.map((u) => u.account)]) {
+      if (a !== "" && a !== GLOBAL) throw new Error(`cannot find local account "${a}" specified in leafnode authorization`);
+    }
+    if (o.port !== 0) {
+      const { server, port } = await listenTCP(o.host, o.port, (socket) => this.accept(socket));
+      this.listener = server;
+      this.port = port;
+      this.logger.info(`Listening for leafnode connections on ${o.host}:${this.port}`);
+    }
+    for (const r of this.remotes) this.solicit(r);
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listener?.close();
+    for (const l of [...this.connections]) l.close("Server Shutdown");
+    this.srv.sublist.removeObserver(this.interest);
+  }
+
+  /** host:port spokes reach this server's leafnode listener on */
+  leafURL(): string {
+    if (this.opts.advertise !== "") return this.opts.advertise.includes(":") ? this.opts.advertise : `${this.opts.advertise}:${this.port}`;
+    const h = this.opts.host;
+    return `${h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h}:${this.port}`;
+  }
+
+  // ---- connections ----
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const l = new LeafConnection(this.srv.nextConnectionId(), socket, false, this);
+    this.connections.add(l);
+    this.logger.info(`${l.logPrefix} - Leafnode connection created`);
+    l.begin();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Dials the remote's next URL; on failure or close, tries again after the reconnect delay (growing while it fails). */
+  private solicit(r: Remote): void {
+    const wait = r.notBefore - Date.now();
+    if (wait > 0) {
+      this.later(wait, () => this.solicit(r));
+      return;
+    }
+    const urls = r.candidates();
+    if (urls.length === 0) return;
+    const url = urls[r.next % urls.length];
+    r.next++;
+    const hp = parseLeafURL(url);
+    if (hp === null) {
+      this.logger.error(`Error parsing leafnode url ${JSON.stringify(url)}`);
+      this.retry(r);
+      return;
+    }
+    this.logger.debug(`Trying to connect as leafnode to remote server on "${hp.host}:${hp.port}"`);
+    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    const onError = (err: Error): void => {
+      r.failures++;
+      this.logger.error(`Error trying to connect as leafnode to remote server "${hp.host}:${hp.port}" (attempt ${r.failures}): ${err.message}`);
+      this.retry(r);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      if (this.stopped) {
+        socket.destroy();
+        return;
+      }
+      const l = new LeafConnection(this.srv.nextConnectionId(), socket, true, this);
+      l.dialedURL = url;
+      r.conn = l;
+      this.remoteOf.set(l, r);
+      this.connections.add(l);
+      l.begin();
+    });
+  }
+
+  private retry(r: Remote): void {
+    const urls = Math.max(1, r.candidates().length);
+    const rounds = Math.floor(r.failures / urls);
+    const delay = Math.min(MAX_BACKOFF, this.opts.reconnectDelay * 2 ** Math.min(rounds, 5));
+    this.later(delay, () => this.solicit(r));
+  }
+
+  // ---- LeafHost ----
+
+  hubInfo(l: LeafConnection, afterConnect: boolean): Buffer {
+    const o = this.srv.options;
+    const info: Record<string, unknown> = {
+      server_id: this.srv.serverId,
+      server_name: this.srv.serverName,
+      version: COMPAT_VERSION,
+      proto: LEAF_PROTO,
+      go: `node${process.version}`,
+      host: this.opts.host,
+      port: this.port,
+      headers: true,
+      auth_required: true,
+      max_payload: o.maxPayload,
+      client_id: l.cid,
+    };
+    if (afterConnect) {
+      info.connect_info = true;
+      info.remote_account = l.account;
+    } else {
+      info.nonce = nonce();
+    }
+    if (this.routes !== null) info.cluster = this.routes.name;
+    info.api_lvl = 3;
+    info.info_on_connect = true;
+    if (!this.opts.noAdvertise) info.leafnode_urls = [this.leafURL()];
+    return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`, "utf8");
+  }
+
+  connectLine(l: LeafConnection, info: LeafPeerInfo): Buffer {
+    const r = this.remoteOf.get(l);
+    const c: Record<string, unknown> = { version: COMPAT_VERSION };
+    const remote = r?.opts;
+    const hp = parseLeafURL(l.dialedURL);
+    if (remote !== undefined && remote.credentials !== "") {
+      try {
+        const creds = readCredentials(remote.credentials);
+        c.jwt = creds.jwt;
+        c.sig = signNonce(creds.seed, info.nonce ?? "").sig;
+      } catch (err) {
+        this.logger.error(`${l.logPrefix} - error reading leafnode credentials: ${(err as Error).message}`);
+      }
+    } else if (remote !== undefined && remote.nkey !== "") {
+      const signed = signNonce(remote.nkey, info.nonce ?? "");
+      c.nkey = signed.nkey;
+      c.sig = signed.sig;
+    }
+    if (hp !== null && hp.user !== "") {
+      c.user = hp.user;
+      c.pass = hp.pass;
+    }
+    c.server_id = this.srv.serverId;
+    c.name = this.srv.serverName;
+    if (this.routes !== null) c.cluster = this.routes.name;
+    c.headers = true;
+    c.remote_account = GLOBAL;
+    c.protocol = LEAF_PROTO;
+    return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
+  }
+
+  checkConnect(l: LeafConnection, c: LeafPeerInfo): string | null {
+    if (!this.authorized(c)) {
+      this.logger.error(`${l.logPrefix} - authentication error`);
+      return "Authorization Violation";
+    }
+    const id = c.server_id ?? "";
+    if (id !== "") {
+      for (const other of this.leafs) {
+        if (!other.solicited && other.remoteId === id && other.account === l.account) {
+          this.logger.error(`${l.logPrefix} - Duplicate Remote LeafNode Connection - Account:${l.account}`);
+          return "Duplicate Remote LeafNode Connection";
+        }
+      }
+    }
+    return null;
+  }
+
+  private authorized(c: LeafPeerInfo): boolean {
+    const o = this.opts;
+    if (o.users.length > 0) return o.users.some((u) => u.user === c.user && u.password === c.pass);
+    if (o.user !== "") return c.user === o.user && c.pass === o.password;
+    if (this.srv.authRequired()) return this.srv.authorize({ ...defaultConnectOptions(), user: c.user ?? "", pass: c.pass ?? "", authToken: c.auth_token ?? "" });
+    return true;
+  }
+
+  register(l: LeafConnection): void {
+    this.leafs.add(l);
+    const r = this.remoteOf.get(l);
+    if (r !== undefined) {
+      r.failures = 0;
+      r.next = Math.max(0, r.next - 1);
+      r.learned = l.hubURLs;
+    }
+    this.logger.info(`${l.logPrefix} - Leafnode connection created for account: ${l.account}${l.remoteName !== "" ? ` (${l.remoteName})` : ""}`);
+    const subs: Array<{ subject: string; queue: string | null }> = [];
+    for (const s of this.srv.sublist.all()) if (s.client !== l) subs.push(s);
+    if (this.routes !== null) for (const s of this.routes.remoteInterest()) subs.push(s);
+    l.sendAllInterest(subs);
+  }
+
+  asyncInfo(l: LeafConnection, info: LeafPeerInfo): void {
+    const r = this.remoteOf.get(l);
+    if (r !== undefined && info.leafnode_urls !== undefined) r.learned = info.leafnode_urls;
+  }
+
+  addSub(sub: Subscription): void {
+    this.srv.sublist.insert(sub);
+  }
+
+  removeSub(sub: Subscription): void {
+    this.srv.sublist.remove(sub);
+  }
+
+  inbound(l: LeafConnection, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
+    const c = this.srv.counters;
+    c.inMsgs++;
+    c.inBytes += payload.length;
+    deliverFromLeaf(this.srv.sublist, this.srv.forwarders, l, subject, reply, queues, hdrLen, payload);
+  }
+
+  remoteError(l: LeafConnection, text: string): void {
+    const r = this.remoteOf.get(l);
+    if (r !== undefined && text.includes("Loop detected")) r.notBefore = Date.now() + LOOP_DELAY;
+  }
+
+  closed(l: LeafConnection, reason: string): void {
+    this.connections.delete(l);
+    const wasLeaf = this.leafs.delete(l);
+    if (wasLeaf || l.solicited) {
+      this.logger.info(`${l.logPrefix} - Leafnode connection closed: ${reason}${l.remoteName !== "" ? ` - Remote: ${l.remoteName}` : ""}`);
+    } else {
+      this.logger.debug(`${l.logPrefix} - Leafnode connection closed: ${reason}`);
+    }
+    const r = this.remoteOf.get(l);
+    if (r === undefined) return;
+    this.remoteOf.delete(l);
+    if (r.conn === l) r.conn = null;
+    if (this.stopped) return;
+    if (!wasLeaf) r.failures++;
+    this.retry(r);
+  }
+
+  /** The connection's number of subscriptions (for /varz and /leafz). */
+  get count(): number {
+    return this.leafs.size;
+  }
+}

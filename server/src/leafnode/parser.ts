@@ -1,0 +1,146 @@
+// The leafnode protocol parser: control lines (INFO, CONNECT, PING, PONG, +OK, -ERR, LS+, LS-)
+// and messages with payloads (LMSG without headers, HMSG with). Unlike routes, leaf lines carry
+// no account: a leaf connection is bound to one account on each side. Input may be split
+// anywhere across chunks.
+
+export interface LeafProtocolHandler {
+  onInfo(json: string): void;
+  onConnect(json: string): void;
+  onPing(): void;
+  onPong(): void;
+  onErr(text: string): void;
+  onSub(subject: string, queue: string | null, weight: number): void;
+  onUnsub(subject: string, queue: string | null): void;
+  /**
+   * payload = headers (hdrLen bytes, -1 when none) then body; valid only during the call.
+   * `queues` are the queue groups the sender picked this server for (none: plain interest only).
+   */
+  onMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
+}
+
+export class LeafParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LeafParseError";
+  }
+}
+
+const MAX_LINE = 64 * 1024;
+/** room for headers on top of max_payload (nats-server checks the payload part) */
+const HEADER_SLACK = 64 * 1024;
+
+interface PendingMsg {
+  subject: string;
+  reply: string | null;
+  queues: string[];
+  hdrLen: number;
+  size: number;
+}
+
+export class LeafParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private msg: PendingMsg | null = null;
+
+  constructor(
+    private readonly h: LeafProtocolHandler,
+    private readonly maxPayload: number,
+  ) {}
+
+  parse(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    let pos = 0;
+    const b = this.buf;
+    for (;;) {
+      if (this.msg !== null) {
+        const m = this.msg;
+        if (b.length - pos < m.size + 2) break;
+        if (b[pos + m.size] !== 0x0d || b[pos + m.size + 1] !== 0x0a) throw new LeafParseError("payload not terminated by CRLF");
+        const payload = b.subarray(pos, pos + m.size);
+        pos += m.size + 2;
+        this.msg = null;
+        this.h.onMsg(m.subject, m.reply, m.queues, m.hdrLen, payload);
+        continue;
+      }
+      const nl = b.indexOf(0x0a, pos);
+      if (nl < 0) {
+        if (b.length - pos > MAX_LINE) throw new LeafParseError("control line too long");
+        break;
+      }
+      const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
+      const line = b.toString("latin1", pos, end);
+      pos = nl + 1;
+      this.line(line);
+    }
+    this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
+  }
+
+  private line(line: string): void {
+    const sp = line.search(/[ \t]/);
+    const op = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    const rest = sp < 0 ? "" : line.slice(sp + 1).trim();
+    const args = rest === "" ? [] : rest.split(/[ \t]+/);
+    switch (op) {
+      case "PING": return this.h.onPing();
+      case "PONG": return this.h.onPong();
+      case "+OK": return;
+      case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
+      case "INFO": return this.h.onInfo(rest);
+      case "CONNECT": return this.h.onConnect(rest);
+      case "LS+": return this.sub(args);
+      case "LS-": return this.unsub(args);
+      case "LMSG": return this.startMsg(args, false);
+      case "HMSG": return this.startMsg(args, true);
+      default:
+        throw new LeafParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
+    }
+  }
+
+  private sub(args: string[]): void {
+    if (args.length !== 1 && args.length !== 3) throw new LeafParseError(`bad LS+ arguments: ${args.join(" ")}`);
+    const weight = args.length === 3 ? Number(args[2]) : 0;
+    if (!Number.isInteger(weight) || weight < 0) throw new LeafParseError(`bad queue weight ${args[2]}`);
+    this.h.onSub(args[0], args.length === 3 ? args[1] : null, weight);
+  }
+
+  private unsub(args: string[]): void {
+    if (args.length !== 1 && args.length !== 2) throw new LeafParseError(`bad LS- arguments: ${args.join(" ")}`);
+    this.h.onUnsub(args[0], args.length === 2 ? args[1] : null);
+  }
+
+  private startMsg(args: string[], headers: boolean): void {
+    const sizes = headers ? 2 : 1;
+    if (args.length < 1 + sizes) throw new LeafParseError(`bad message arguments: ${args.join(" ")}`);
+    const size = toSize(args[args.length - 1]);
+    const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
+    if (hdrLen > size) throw new LeafParseError("header size larger than message size");
+    if (size > this.maxPayload + HEADER_SLACK) throw new LeafParseError("message payload too large");
+    const middle = args.slice(1, args.length - sizes);
+    let reply: string | null = null;
+    let queues: string[] = [];
+    if (middle.length > 0) {
+      if (middle[0] === "+") {
+        if (middle.length < 2) throw new LeafParseError("missing reply after +");
+        reply = middle[1];
+        queues = middle.slice(2);
+      } else if (middle[0] === "|") {
+        queues = middle.slice(1);
+      } else if (middle.length === 1) {
+        reply = middle[0];
+      } else {
+        throw new LeafParseError(`bad message arguments: ${args.join(" ")}`);
+      }
+    }
+    this.msg = { subject: args[0], reply, queues, hdrLen, size };
+  }
+}
+
+function toSize(s: string | undefined): number {
+  if (s === undefined || !/^\d+$/.test(s)) throw new LeafParseError(`bad size ${String(s)}`);
+  return Number(s);
+}
+
+/** The argument part of an outbound LMSG/HMSG line: subject, reply and queue groups as the parser reads them. */
+export function msgArgs(subject: string, reply: string | null, queues: readonly string[]): string {
+  if (queues.length > 0) return reply !== null ? `${subject} + ${reply} ${queues.join(" ")}` : `${subject} | ${queues.join(" ")}`;
+  return reply !== null ? `${subject} ${reply}` : subject;
+}
