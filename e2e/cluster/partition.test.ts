@@ -1,7 +1,7 @@
 // Cutting the link between two cluster members: B's only route to A goes through a TCP proxy the
 // test controls (two servers, so no gossip offers another path; A has no routes of its own).
 // Cut (connections destroyed, new ones refused): both sides drop the route, B redials with
-// backoff, messages published meanwhile are not delivered later, and after the heal the route
+// backoff (connect_backoff), messages published meanwhile are not delivered later, and after the heal the route
 // comes back with the interest changed during the cut. Frozen (connections stay open, nothing
 // crosses): both sides notice by ping timeouts.
 
@@ -54,7 +54,7 @@ beforeEach(async () => {
   b = await startServer("natsts", {
     name: "B",
     http: true,
-    config: `server_name: B\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", routes: ["nats-route://${proxy.address}"] }\n`,
+    config: `server_name: B\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", routes: ["nats-route://${proxy.address}"], connect_backoff: true }\n`,
   });
   await waitRoutes(1, "the route between A and B");
 });

@@ -27,8 +27,13 @@ export class TcpProxy {
     private readonly server: Server,
     readonly host: string,
     readonly port: number,
-    private readonly target: { readonly host: string; readonly port: number },
+    private target: { readonly host: string; readonly port: number },
   ) {}
+
+  /** Forwards new connections to another target from now on. */
+  retarget(target: { host: string; port: number }): void {
+    this.target = target;
+  }
 
   /** Starts a proxy on `listenHost` (random port) forwarding to target. */
   static start(target: { host: string; port: number }, listenHost = "127.0.0.1"): Promise<TcpProxy> {

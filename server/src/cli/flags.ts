@@ -68,7 +68,7 @@ const FLAGS: readonly FlagDef[] = [
   { names: ["cluster", "cluster_listen"], kind: "string", apply: (o, v) => applyClusterListen(o, str(v)) },
   { names: ["cluster_name"], kind: "string", apply: (o, v) => (o.cluster.name = str(v)) },
   { names: ["no_advertise"], kind: "bool", apply: (o, v) => (o.cluster.noAdvertise = bool(v)) },
-  { names: ["cluster_advertise"], kind: "string", unsupported: true },
+  { names: ["cluster_advertise"], kind: "string", apply: (o, v) => (o.cluster.advertise = str(v)) },
   { names: ["connect_retries"], kind: "int", apply: (o, v) => (o.cluster.connectRetries = num(v)) },
   { names: ["profile"], kind: "int", unsupported: true },
   { names: ["help", "h"], kind: "bool" },

@@ -96,7 +96,8 @@ export class RouteManager implements RouteHost {
     return this.srv.options.pingMax;
   }
   get authTimeout(): number {
-    return this.srv.options.authTimeout;
+    const t = this.opts.authTimeout;
+    return t !== undefined ? t * 1000 : this.srv.options.authTimeout;
   }
 
   async start(): Promise<void> {
@@ -112,6 +113,17 @@ export class RouteManager implements RouteHost {
   /** nats-route://host:port of the listener, as other servers reach it */
   listenURL(): string {
     return `nats://${this.advertiseHost()}:${this.port}`;
+  }
+
+  /** host and port the other members are told to dial: cluster advertise, else the listener */
+  advertised(): { host: string; port: number; explicit: boolean } {
+    const adv = this.opts.advertise ?? "";
+    if (adv !== "") {
+      const hp = parseRouteURL(adv.includes(":") ? adv : `${adv}:${this.port}`);
+      if (hp !== null) return { host: hp.host, port: hp.port, explicit: true };
+      this.logger.warn(`cluster advertise ${JSON.stringify(adv)} does not parse as host:port; using the listen address`);
+    }
+    return { host: this.advertiseHost(), port: this.port, explicit: false };
   }
 
   private advertiseHost(): string {
@@ -159,9 +171,15 @@ export class RouteManager implements RouteHost {
       return;
     }
     this.dial(url, url, (ok) => {
-      const delay = ok ? 1000 : Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(attempt, 5));
+      const delay = ok ? 1000 : this.retryDelay(attempt);
       this.later(delay, () => this.solicitConfigured(url, ok ? 0 : attempt + 1));
     });
+  }
+
+  /** As nats-server: a fixed second between attempts, doubling up to 30 s with connect_backoff. */
+  private retryDelay(failedAttempt: number): number {
+    if (this.opts.connectBackoff !== true) return 1000;
+    return Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(failedAttempt, 5));
   }
 
   /** A route learned by gossip: tried connect_retries+1 times, not re-dialed once it closes. */
@@ -172,7 +190,7 @@ export class RouteManager implements RouteHost {
         this.implicitDialing.delete(url);
         return;
       }
-      this.later(1000, () => this.solicitImplicit(url, attempt + 1));
+      this.later(this.retryDelay(attempt), () => this.solicitImplicit(url, attempt + 1));
     });
   }
 
@@ -220,17 +238,19 @@ export class RouteManager implements RouteHost {
   // ---- RouteHost ----
 
   routeInfo(): Buffer {
+    const adv = this.advertised();
     const info: Record<string, unknown> = {
       server_id: this.srv.serverId,
       server_name: this.srv.serverName,
       version: COMPAT_VERSION,
       proto: 3,
       go: `node${process.version}`,
-      host: this.advertiseHost(),
-      port: this.port,
+      host: adv.host,
+      port: adv.port,
       headers: true,
       max_payload: this.srv.options.maxPayload,
     };
+    if (adv.explicit) info.ip = `nats-route://${adv.host}:${adv.port}/`;
     if (this.opts.user !== "") info.auth_required = true;
     info.cluster = this.name;
     if (this.dynamicName) info.cluster_dynamic = true;
@@ -336,6 +356,7 @@ export class RouteManager implements RouteHost {
       const hp = parseRouteURL(r.dialedURL);
       if (hp !== null) return `nats-route://${hp.host}:${hp.port}/`;
     }
+    if (info.ip !== undefined && parseRouteURL(info.ip) !== null) return info.ip;
     let host = info.host ?? "";
     if (host === "" || host === "0.0.0.0" || host === "::") host = r.host.startsWith("::ffff:") ? r.host.slice(7) : r.host;
     return `nats-route://${host}:${info.port ?? 0}/`;

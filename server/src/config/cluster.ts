@@ -7,7 +7,7 @@ import { type ConfEntry, type ConfNode, type Pos, goTypeName } from "./parser.js
 export type Report = (severity: "error" | "unsupported", pos: Pos, message: string) => void;
 
 const IGNORED = new Set([
-  "tls", "advertise", "cluster_advertise", "connect_backoff", "permissions", "accounts", "compression",
+  "tls", "permissions", "accounts", "compression",
   "ping_interval", "ping_max", "write_deadline", "write_timeout",
 ]);
 
@@ -80,6 +80,11 @@ export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): v
         break;
       case "connect_retries": c.connectRetries = int(report, f) ?? c.connectRetries; break;
       case "pool_size": c.poolSize = int(report, f) ?? c.poolSize; break;
+      case "advertise": case "cluster_advertise": c.advertise = str(report, f) ?? c.advertise; break;
+      case "connect_backoff":
+        if (f.value.kind === "bool") c.connectBackoff = f.value.value;
+        else typeErr(report, f, "bool");
+        break;
       case "authorization": clusterAuth(f, c, report); break;
       default:
         if (IGNORED.has(key)) report("unsupported", f.keyPos, `"cluster.${f.key}" is not supported by natsts yet; ignored`);
@@ -97,7 +102,10 @@ function clusterAuth(e: ConfEntry, c: ClusterOptions, report: Report): void {
     const key = f.key.toLowerCase();
     if (key === "user" || key === "username") c.user = str(report, f) ?? c.user;
     else if (key === "password" || key === "pass") c.password = str(report, f) ?? c.password;
-    else if (key === "timeout") continue;
+    else if (key === "timeout") {
+      if (f.value.kind === "int" || f.value.kind === "float") c.authTimeout = f.value.value;
+      else typeErr(report, f, "float64");
+    }
     else report("unsupported", f.keyPos, `"cluster.authorization.${f.key}" is not supported by natsts yet; ignored`);
   }
 }

@@ -27,9 +27,15 @@ export interface ClusterOptions {
   connectRetries: number;
   /** accepted for compatibility; natsts keeps one connection per peer */
   poolSize: number;
+  /** host:port the other members should dial (cluster advertise; unset = the listen address) */
+  advertise?: string;
+  /** double the delay between reconnect attempts (1 s up to 30 s) instead of a fixed second */
+  connectBackoff?: boolean;
   /** route authorization (both directions) */
   user: string;
   password: string;
+  /** seconds a route has to complete its handshake (cluster authorization timeout; unset = 2) */
+  authTimeout?: number;
 }
 
 /** One `leafnodes.remotes[]` entry: a hub this server (the spoke) solicits. */

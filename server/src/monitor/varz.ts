@@ -52,7 +52,7 @@ function perKind(clients: number): PerKind {
 function clusterVarz(s: NatsServer): Record<string, unknown> {
   const r = s.routes;
   if (r === null) return {};
-  const out: Record<string, unknown> = { name: r.name, addr: r.opts.host, cluster_port: r.port, auth_timeout: 2 };
+  const out: Record<string, unknown> = { name: r.name, addr: r.opts.host, cluster_port: r.port, auth_timeout: r.opts.authTimeout ?? 2 };
   if (r.opts.routes.length > 0) out.urls = r.opts.routes.map((u) => u.replace(/^[a-z-]+:\/\/([^@/]*@)?/, "").replace(/\/$/, ""));
   out.tls_timeout = 2;
   out.pool_size = r.opts.poolSize;

@@ -1,0 +1,135 @@
+// Route configuration and the route INFO fields: /varz `cluster` as nats-server reports it for the
+// same configuration, cluster advertise (the address gossiped to the other members), every field
+// nats-server puts in a route INFO accepted, and a nats-server that asks for route compression.
+
+import type { NatsConnection } from "@nats-io/transport-node";
+import { afterAll, describe, expect, test } from "vitest";
+import { rawConnect, untilLine, untilText } from "../lib/raw.js";
+import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { TcpProxy } from "../lib/tcpproxy.js";
+import { CLUSTER, clusterURL, collect, conn, startMember, waitFor, waitInterest } from "./helpers.js";
+
+const open: NatsConnection[] = [];
+const proxies: TcpProxy[] = [];
+
+afterAll(async () => {
+  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+  await Promise.all(proxies.map((p) => p.close()));
+  await stopAll();
+});
+
+async function client(p: ServerProcess): Promise<NatsConnection> {
+  const nc = await conn(p);
+  open.push(nc);
+  return nc;
+}
+
+async function monitor<T>(p: ServerProcess, path: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${p.httpPort}${path}`);
+  return (await res.json()) as T;
+}
+
+function portOf(url: string): number {
+  const m = /:(\d+)\/?$/.exec(url);
+  if (m === null) throw new Error(`no port in ${url}`);
+  return Number(m[1]);
+}
+
+interface Routez {
+  num_routes: number;
+  routes: Array<{ remote_name: string; did_solicit: boolean; port: number }>;
+}
+
+describe("/varz cluster", () => {
+  const configs: Array<[string, string]> = [
+    ["a listener and a route", `cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", routes: ["nats-route://u:p@127.0.0.1:9"] }`],
+    ["pool size, retries, backoff, advertise, authorization timeout",
+      `cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", pool_size: -1, connect_retries: 4, connect_backoff: true,\n` +
+      `  advertise: "10.0.0.5:7222", no_advertise: true, authorization { user: a, password: b, timeout: 3 } }`],
+  ];
+  test.each(configs)("the same fields as nats-server for %s", async (_label, cluster) => {
+    const config = `server_name: V\n${cluster}\n`;
+    const [ours, ref] = await Promise.all((["natsts", "reference"] as ServerKind[]).map((kind) => startServer(kind, { name: `varz-${kind}`, config, http: true })));
+    const [a, b] = await Promise.all([ours, ref].map((p) => monitor<{ cluster: Record<string, unknown> }>(p, "/varz")));
+    const strip = (c: Record<string, unknown>): Record<string, unknown> => ({ ...c, cluster_port: typeof c.cluster_port });
+    expect(Object.keys(a.cluster)).toEqual(Object.keys(b.cluster));
+    expect(strip(a.cluster)).toEqual(strip(b.cluster));
+    await Promise.all([ours.stop(), ref.stop()]);
+  });
+});
+
+describe("cluster advertise", () => {
+  test("members learn a new member at its advertised address (--cluster_advertise)", async () => {
+    const b = await startMember("B", null, ["-m", "-1"]);
+    const c = await startMember("C", b, ["-m", "-1"]);
+    await waitFor("B and C routed", async () => (await monitor<Routez>(b, "/routez")).num_routes === 1);
+    // A advertises a proxy in front of its route listener; A only routes to B, and B's gossip
+    // sends A's advertised address to C
+    const proxy = await TcpProxy.start({ host: "127.0.0.1", port: 9 });
+    proxies.push(proxy);
+    const a = await startMember("A", b, ["-m", "-1", "--cluster_advertise", proxy.address]);
+    proxy.retarget({ host: "127.0.0.1", port: portOf(clusterURL(a)) });
+    await waitFor("a full mesh of three", async () => {
+      for (const s of [a, b, c]) if ((await monitor<Routez>(s, "/routez")).num_routes !== 2) return false;
+      return true;
+    }, 20_000);
+    expect(proxy.attempts).toBeGreaterThanOrEqual(1);
+    expect(proxy.connections).toBe(1);
+    const cz = await monitor<Routez>(c, "/routez");
+    const toA = cz.routes.find((r) => r.remote_name === "A");
+    expect(toA?.did_solicit).toBe(true);
+    expect(toA?.port).toBe(proxy.port);
+    // and messages flow through it
+    const [na, nc] = await Promise.all([client(a), client(c)]);
+    const got = collect(na, "adv.>");
+    await waitInterest(nc, [na]);
+    nc.publish("adv.x", "through the advertised address");
+    await waitFor("the message", () => got.length === 1);
+    expect(got[0].string()).toBe("through the advertised address");
+  }, 60_000);
+});
+
+describe("route INFO from nats-server", () => {
+  test("every field nats-server sends in a route INFO is accepted", async () => {
+    const srv = await startMember("I", null, ["-m", "-1"]);
+    const r = await rawConnect(portOf(clusterURL(srv)));
+    try {
+      await r.read(untilLine);
+      await r.write(`CONNECT {"echo":true,"verbose":false,"pedantic":false,"tls_required":false,"headers":true,"name":"NFULLINFO","cluster":"${CLUSTER}","lnoc":true}\r\n`);
+      const info = {
+        server_id: "NFULLINFO", server_name: "FULL", version: "2.12.15", proto: 3, go: "go1.24.4", host: "127.0.0.1", port: 1,
+        headers: true, max_payload: 1048576, jetstream: true, domain: "", nonce: "FIZ3ntrFgJyHSG4", cluster: CLUSTER,
+        connect_urls: ["127.0.0.1:2"], ws_connect_urls: ["127.0.0.1:3"], leafnode_urls: ["127.0.0.1:4"], gateway_url: "127.0.0.1:5",
+        route_pool_size: 3, compression: "accept", lnoc: true, lnocu: true, gossip_mode: 0,
+        import: { allow: [">"] }, export: { allow: [">"] },
+      };
+      await r.write(`INFO ${JSON.stringify(info)}\r\nRS+ $G full.x\r\nPING\r\n`);
+      await r.read(untilText("PONG\r\n"), 5000);
+      const rz = await monitor<Routez>(srv, "/routez");
+      expect(rz.routes.map((x) => x.remote_name)).toEqual(["FULL"]);
+      const nc = await client(srv);
+      nc.publish("full.x", "hi");
+      await nc.flush();
+      await r.read(untilText("RMSG $G full.x 2\r\nhi\r\n"), 5000);
+      expect(r.closed).toBe(false);
+    } finally {
+      r.close();
+    }
+  });
+
+  test("a nats-server asking for route compression falls back to none with natsts", async () => {
+    const seed = await startMember("Z1", null);
+    const config = `server_name: ZR\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", pool_size: -1, compression: s2_fast, routes: ["${clusterURL(seed)}"] }\n`;
+    const ref = await startServer("reference", { name: "ZR", config });
+    const [ns, nr] = await Promise.all([client(seed), client(ref)]);
+    const got = collect(ns, "z.>");
+    const back = collect(nr, "z.>");
+    await waitInterest(nr, [ns]);
+    await waitInterest(ns, [nr]);
+    nr.publish("z.a", "to natsts");
+    ns.publish("z.b", "to nats-server");
+    await waitFor("both messages", () => got.length >= 2 && back.length >= 2);
+    expect(got.map((m) => m.string()).sort()).toEqual(["to nats-server", "to natsts"]);
+    expect(back.map((m) => m.string()).sort()).toEqual(["to nats-server", "to natsts"]);
+  }, 30_000);
+});
