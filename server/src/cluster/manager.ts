@@ -439,6 +439,14 @@ export class RouteManager implements RouteHost {
     return forwardToRoutes(this.routes.values(), subject, reply, hdrLen, payload, served);
   }
 
+  /** Each configured route URL (without credentials) and whether a route to its server is up. */
+  configuredRoutes(): Array<{ url: string; up: boolean }> {
+    return this.opts.routes.map((url) => {
+      const peer = this.configuredPeer.get(url);
+      return { url: url.replace(/\/\/[^@/]*@/, "//"), up: peer !== undefined && this.routes.has(peer) };
+    });
+  }
+
   hasInterest(subject: string): boolean {
     for (const r of this.routes.values()) if (r.interest.hasInterest(subject)) return true;
     return false;

@@ -7,6 +7,7 @@ import type { ParseFailureKind } from "../protocol/parser.js";
 import type { NatsServer } from "../server.js";
 import { serverJsView } from "./jsview.js";
 import { registerJetStreamMetrics } from "./metrics-js.js";
+import { registerRouteMetrics } from "./metrics-route.js";
 
 /** Every parse-failure kind, so each label exists (at 0) from the start. */
 const PARSE_ERROR_KINDS: Record<ParseFailureKind, true> = {
@@ -77,6 +78,7 @@ export function createMetrics(server: NatsServer, withProcessMetrics = true): Se
   });
   for (const kind of Object.keys(PARSE_ERROR_KINDS)) parseErrors.inc({ kind }, 0);
   const js = registerJetStreamMetrics(registry, () => serverJsView(server).js);
+  registerRouteMetrics(registry, () => server.routes);
   if (withProcessMetrics) collectDefaultMetrics({ register: registry });
   return {
     registry,
