@@ -10,7 +10,7 @@ import type { RouteManager, RouteObserver } from "../cluster/manager.js";
 import type { Route, RouteInfo } from "../cluster/route.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { GatewayOptions } from "../config/options.js";
-import { processMsg, type Forwarder } from "../deliver.js";
+import type { Forwarder } from "../deliver.js";
 import { listenTCP } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { Sublist } from "../sublist/sublist.js";
@@ -18,7 +18,8 @@ import { COMPAT_VERSION } from "../version.js";
 import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
-import { gatewayHash, mapReply, parseGatewayReply } from "./reply.js";
+import { gatewayHash } from "./reply.js";
+import { GatewayRouter, type ReplyOrigin } from "./routing.js";
 
 /** What the gateways need from their server. */
 export interface GatewayServer {
@@ -43,14 +44,14 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** registered inbound connections by connection id */
   readonly inbound = new Map<number, Gateway>();
   readonly remotes: RemoteGateways;
-  readonly clusterHash: string;
-  readonly serverHash: string;
   readonly interest: ClusterInterest;
   port = 0;
   private readonly connections = new Set<Gateway>();
   private readonly dialing = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** routes by the gateway hash of the peer's server id (where `_GR_.` replies for it go) */
   private readonly routeHash = new Map<string, Route>();
+  private readonly router: GatewayRouter;
   private readonly observedRoutes = new Set<Route>();
   private routes: RouteManager | null = null;
   private listener: NetServer | null = null;
@@ -60,11 +61,10 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     private readonly srv: GatewayServer,
     readonly opts: GatewayOptions,
   ) {
-    this.clusterHash = gatewayHash(opts.name);
-    this.serverHash = gatewayHash(srv.serverId);
     this.remotes = new RemoteGateways(opts.name);
     for (const r of opts.gateways) this.remotes.configure(r.name, r.urls);
     this.interest = new ClusterInterest((subject, queue, present) => this.announce(subject, queue, present));
+    this.router = new GatewayRouter(srv.sublist, srv.logger, this.outbound, this.routeHash, () => this.routes, gatewayHash(opts.name), gatewayHash(srv.serverId));
   }
 
   get name(): string {
@@ -355,9 +355,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     if (account !== GLOBAL) return;
     this.srv.counters.inMsgs++;
     this.srv.counters.inBytes += payload.length;
-    if (this.handleReply(g, subject, reply, hdrLen, payload, "gateway")) return;
-    const fwd = this.routes !== null && this.routes.routes.size > 0 ? [new RoutesForQueues(this.routes, queues)] : null;
-    processMsg(this.srv.sublist, g, subject, reply, hdrLen, payload, 0, payload.length, null, fwd, queues);
+    this.router.deliverInbound(g, subject, reply, queues, hdrLen, payload);
   }
 
   closed(g: Gateway, reason: string): void {
@@ -393,6 +391,11 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     this.routeHash.set(gatewayHash(r.remoteId), r);
     for (const s of r.interest.all()) this.interest.inserted(s);
     r.interest.addObserver(this.interest);
+    // a member that (re)joins learns of the remote clusters this one is connected to
+    for (const name of this.outbound.keys()) {
+      const urls = this.remotes.get(name)?.urls() ?? [];
+      if (urls.length > 0) r.sendText(routeGossipLine(this.srv.serverId, name, urls));
+    }
   }
 
   routeDown(r: Route): void {
@@ -411,94 +414,23 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** A member learned of a remote gateway: the others of the cluster connect to it too. */
   private gossipToRoutes(name: string, urls: string[]): void {
     if (this.routes === null || urls.length === 0) return;
-    const info = { server_id: this.srv.serverId, gateway: name, gateway_urls: urls, gateway_cmd: CMD_GOSSIP };
-    const line = `INFO ${JSON.stringify(info)}\r\n`;
+    const line = routeGossipLine(this.srv.serverId, name, urls);
     for (const r of this.routes.routes.values()) r.sendText(line);
   }
 
   // ---- messages ----
 
   forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
-    if (this.outbound.size === 0) return 0;
-    let plain: Gateway[] | null = null;
-    let groups: Map<string, Gateway[]> | null = null;
-    for (const g of this.outbound.values()) {
-      const m = g.interest.match(subject);
-      if (m.plain) (plain ??= []).push(g);
-      for (const q of m.queues) {
-        if (served.has(q)) continue;
-        groups ??= new Map();
-        const cands = groups.get(q);
-        if (cands === undefined) groups.set(q, [g]);
-        else cands.push(g);
-      }
-    }
-    if (plain === null && groups === null) return 0;
-    const picked = new Map<Gateway, string[]>();
-    if (groups !== null) {
-      for (const [q, cands] of groups) {
-        const g = cands.length === 1 ? cands[0] : cands[Math.floor(Math.random() * cands.length)];
-        served.add(q);
-        const list = picked.get(g);
-        if (list === undefined) picked.set(g, [q]);
-        else list.push(q);
-      }
-    }
-    const mapped = reply !== null ? mapReply(reply, this.clusterHash, this.serverHash) : null;
-    let sent = 0;
-    const send = (g: Gateway, queues: readonly string[]): void => {
-      g.sendMsg(subject, g.newReplyPrefix ? mapped : reply, queues, hdrLen, payload);
-      sent++;
-    };
-    if (plain !== null) {
-      for (const g of plain) {
-        send(g, picked.get(g) ?? []);
-        picked.delete(g);
-      }
-    }
-    for (const [g, queues] of picked) send(g, queues);
-    return sent;
+    return this.router.forward(subject, reply, hdrLen, payload, served);
   }
 
   hasInterest(subject: string): boolean {
-    for (const g of this.outbound.values()) {
-      const m = g.interest.match(subject);
-      if (m.plain || m.queues.length > 0) return true;
-    }
-    return false;
+    return this.router.hasInterest(subject);
   }
 
-  /**
-   * A message on a `_GR_.` subject: a reply on its way back to the cluster and server of the
-   * requester. Delivered here when it is for this server; otherwise sent to that server's route
-   * (a message from a client or a gateway) or that cluster's gateway (a message from a client or
-   * a route). Returns false when `subject` is not a gateway reply.
-   */
-  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: "client" | "route" | "gateway"): boolean {
-    const gr = parseGatewayReply(subject);
-    if (gr === null) return false;
-    if (gr.clusterHash === this.clusterHash) {
-      if (gr.serverHash === this.serverHash) {
-        processMsg(this.srv.sublist, from, gr.subject, reply, hdrLen, payload, 0, payload.length, null, null);
-        return true;
-      }
-      const r = this.routeHash.get(gr.serverHash);
-      if (r !== undefined && origin !== "route") r.sendMsg(subject, reply, [], hdrLen, payload);
-      else this.logger.debug(`No route to the server of gateway reply ${subject}`);
-      return true;
-    }
-    if (origin === "gateway") {
-      this.logger.debug(`Gateway reply ${subject} for another cluster arrived from a gateway: dropped`);
-      return true;
-    }
-    for (const g of this.outbound.values()) {
-      if (gatewayHash(g.remoteName) === gr.clusterHash) {
-        g.sendMsg(subject, reply, [], hdrLen, payload);
-        return true;
-      }
-    }
-    this.logger.debug(`No gateway to the cluster of gateway reply ${subject}`);
-    return true;
+  /** A message on a `_GR_.` subject (see GatewayRouter.handleReply); false when it is not one. */
+  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: ReplyOrigin): boolean {
+    return this.router.handleReply(from, subject, reply, hdrLen, payload, origin);
   }
 
   // ---- monitoring ----
@@ -509,27 +441,6 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   get outboundCount(): number {
     return this.outbound.size;
-  }
-}
-
-/**
- * Hands a message that came in over a gateway on to this cluster's routes: plain interest, and
- * only the queue groups the remote cluster picked this cluster for (those not served here).
- */
-class RoutesForQueues implements Forwarder {
-  constructor(
-    private readonly routes: RouteManager,
-    private readonly queues: readonly string[],
-  ) {}
-
-  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
-    for (const r of this.routes.routes.values()) {
-      for (const g of r.interest.match(subject).qsubs) {
-        const q = g[0]?.queue;
-        if (q !== undefined && q !== null && !this.queues.includes(q)) served.add(q);
-      }
-    }
-    return this.routes.forward(subject, reply, hdrLen, payload, served);
   }
 }
 
@@ -548,6 +459,11 @@ function gossipInfo(gateway: string, urls: string[]): string {
     gateway, gateway_urls: urls, gateway_cmd: CMD_GOSSIP,
   };
   return `INFO ${JSON.stringify(info)}\r\n`;
+}
+
+/** Gateway gossip over a route: the members connect to the remote gateway too. */
+function routeGossipLine(serverId: string, gateway: string, urls: string[]): string {
+  return `INFO ${JSON.stringify({ server_id: serverId, gateway, gateway_urls: urls, gateway_cmd: CMD_GOSSIP })}\r\n`;
 }
 
 function decodeAccount(payload: string | undefined): string {
