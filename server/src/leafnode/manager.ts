@@ -333,11 +333,7 @@ export class LeafNodeManager implements LeafHost {
   closed(l: LeafConnection, reason: string): void {
     this.connections.delete(l);
     const wasLeaf = this.leafs.delete(l);
-    if (wasLeaf || l.solicited) {
-      this.logger.info(`${l.logPrefix} - Leafnode connection closed: ${reason}${l.remoteName !== "" ? ` - Remote: ${l.remoteName}` : ""}`);
-    } else {
-      this.logger.debug(`${l.logPrefix} - Leafnode connection closed: ${reason}`);
-    }
+    this.logger.info(`${l.logPrefix} - Leafnode connection closed: ${reason}${l.remoteName !== "" ? ` - Remote: ${l.remoteName}` : ""}`);
     const r = this.remoteOf.get(l);
     if (r === undefined) return;
     this.remoteOf.delete(l);
