@@ -10,7 +10,7 @@ import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
 import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
 import type { Stream, StreamConsumer } from "../stream/stream.js";
-import { ackSubject, parseAck } from "./protocol.js";
+import { ACK_PREFIX, ackSubject, ackSubjectSeqs, parseAck } from "./protocol.js";
 import { AckState } from "./ack-state.js";
 import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
@@ -53,10 +53,16 @@ export class Consumer implements StreamConsumer {
   private lastActive = Date.now();
   private lastDeliveredAt = 0n;
   private lastAckAt = 0n;
+  private lastAckClock = 0n;
+  private lastAckTick = 0;
+  /** scratch for parsing ack subjects */
+  private readonly ackSeqs = { sseq: 0, dseq: 0 };
   private pausedUntil = 0;
   private readonly pacer = new Pacer();
   private closed = false;
   private filters: string[];
+  /** `$JS.ACK.<stream>.<consumer>.` */
+  private readonly ackPrefix: string;
 
   constructor(
     readonly stream: Stream,
@@ -67,6 +73,7 @@ export class Consumer implements StreamConsumer {
     private readonly host: ConsumerHost,
   ) {
     this.filters = filtersOf(config);
+    this.ackPrefix = `${ACK_PREFIX}${stream.name}.${name}.`;
     this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
     this.push = new PushFlow(
       host.ic,
@@ -234,6 +241,9 @@ export class Consumer implements StreamConsumer {
       return;
     }
     const maxAckPending = this.config.max_ack_pending ?? -1;
+    // one clock reading for the whole run: deliveries of one loop share their time
+    const ts = nowUnixNanos();
+    const pacing = this.config.replay_policy === "original" || (this.config.rate_limit_bps ?? 0) > 0;
     for (let budget = 0; budget < 10_000; budget++) {
       let target: string;
       let req: WaitingRequest | null = null;
@@ -257,8 +267,14 @@ export class Consumer implements StreamConsumer {
         break;
       }
       // as nats-server counts it against max_bytes: subject, ack reply, headers and payload
-      const replyLen = ackSubject(this.stream.name, this.name, 1, next.msg.seq, this.dseq + 1, next.msg.ts, this.numPending).length;
-      const size = next.msg.subject.length + replyLen + (next.msg.hdr?.length ?? 0) + next.msg.data.length;
+      // (only needed for max_bytes and rate limits)
+      const size =
+        (req !== null && req.maxBytes > 0) || pacing
+          ? next.msg.subject.length +
+            ackSubject(this.stream.name, this.name, 1, next.msg.seq, this.dseq + 1, next.msg.ts, this.numPending).length +
+            (next.msg.hdr?.length ?? 0) +
+            next.msg.data.length
+          : 0;
       if (req !== null && req.maxBytes > 0 && size > req.bytesLeft) {
         // put it back for the next request
         if (next.redelivery) this.acks.requeueFront(next.msg.seq);
@@ -266,7 +282,7 @@ export class Consumer implements StreamConsumer {
         this.pulls.finish(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
-      const wait = this.pacer.wait(this.config, next.msg.ts, size);
+      const wait = pacing ? this.pacer.wait(this.config, next.msg.ts, size) : 0;
       if (wait > 0) {
         if (next.redelivery) this.acks.requeueFront(next.msg.seq);
         else this.sseq = Math.min(this.sseq, next.msg.seq);
@@ -274,19 +290,19 @@ export class Consumer implements StreamConsumer {
         t.unref();
         break;
       }
-      this.deliver(next.msg, next.redelivery, target);
+      this.deliver(next.msg, next.redelivery, target, now, ts);
       if (req !== null) {
         req.batchLeft--;
         req.bytesLeft -= size;
         req.delivered++;
-        req.lastSent = Date.now();
+        req.lastSent = now;
         if (req.batchLeft <= 0) this.pulls.finish(req, null);
       }
     }
     if (!this.isPush) this.pulls.expire(now);
   }
 
-  private deliver(msg: StoredMsg, redelivery: boolean, target: string): void {
+  private deliver(msg: StoredMsg, redelivery: boolean, target: string, now: number, ts: bigint): void {
     const seq = msg.seq;
     let dc = 1;
     if (redelivery) {
@@ -296,13 +312,13 @@ export class Consumer implements StreamConsumer {
       if (this.numPending > 0) this.numPending--;
     }
     this.dseq++;
-    const ts = nowUnixNanos();
     this.lastDeliveredAt = ts;
-    this.lastActive = Date.now();
+    this.lastActive = now;
     if (this.ackNone) {
-      this.acks.floor = { stream: this.deliveredSseq, consumer: this.dseq };
+      this.acks.floor.stream = this.deliveredSseq;
+      this.acks.floor.consumer = this.dseq;
     } else {
-      const deadline = Date.now() + this.ackWaitMs(dc);
+      const deadline = now + this.ackWaitMs(dc);
       this.acks.track(seq, this.dseq, ts, deadline);
       this.armRedelivery(deadline);
     }
@@ -315,7 +331,7 @@ export class Consumer implements StreamConsumer {
         if (after === null || after.seq > this.stream.durableSeq) this.numPending = 0;
       }
     }
-    const reply = ackSubject(this.stream.name, this.name, dc, seq, this.dseq, msg.ts, this.numPending);
+    const reply = `${this.ackPrefix}${dc}.${seq}.${this.dseq}.${msg.ts}.${this.numPending}`;
     let hdr = msg.hdr;
     let data = msg.data;
     if (this.config.headers_only === true) {
@@ -379,21 +395,22 @@ export class Consumer implements StreamConsumer {
   // ---- acks ----
 
   private onAck(m: InternalMsg): void {
-    const tokens = m.subject.split(".");
     // $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>
-    if (tokens.length < 9) return;
-    const sseq = Number(tokens[5]);
-    const dseq = Number(tokens[6]);
+    const seqs = this.ackSeqs;
+    if (!ackSubjectSeqs(m.subject, seqs)) return;
+    const sseq = seqs.sseq;
+    const dseq = seqs.dseq;
     const ack = parseAck(m.data);
     if (ack === null || !Number.isSafeInteger(sseq)) return;
-    this.lastActive = Date.now();
+    const now = Date.now();
+    this.lastActive = now;
     let changed = false;
     switch (ack.kind) {
       case "ack":
-        changed = this.ackSeq(sseq);
+        changed = this.ackSeq(sseq, now);
         break;
       case "term":
-        changed = this.ackSeq(sseq);
+        changed = this.ackSeq(sseq, now);
         this.host.advisory("CONSUMER.MSG_TERMINATED", this.stream.name, this.name, {
           type: "io.nats.jetstream.advisory.v1.terminated",
           stream: this.stream.name,
@@ -431,7 +448,7 @@ export class Consumer implements StreamConsumer {
         break;
       }
       case "next":
-        changed = this.ackSeq(sseq);
+        changed = this.ackSeq(sseq, now);
         if (m.reply !== null && !this.isPush) this.addPullRequest(m.reply, ack.request);
         break;
     }
@@ -450,11 +467,16 @@ export class Consumer implements StreamConsumer {
     }
   }
 
-  private ackSeq(sseq: number): boolean {
+  private ackSeq(sseq: number, now: number): boolean {
     if (this.ackNone) return false;
     const acked = this.acks.ack(sseq, this.config.ack_policy === "all", this.deliveredSseq, this.dseq);
     if (acked.length === 0) return false;
-    this.lastAckAt = nowUnixNanos();
+    // one precise clock reading per millisecond (acks come in bursts), never before the last delivery
+    if (this.lastAckTick !== now) {
+      this.lastAckTick = now;
+      this.lastAckClock = nowUnixNanos();
+    }
+    this.lastAckAt = this.lastAckClock > this.lastDeliveredAt ? this.lastAckClock : this.lastDeliveredAt;
     if (this.stream.config.retention !== "limits") {
       for (const seq of acked) {
         const msg = this.stream.store.get(seq);

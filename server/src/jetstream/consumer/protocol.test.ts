@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ackSubject, parseAck, parseAckSubject, parsePullRequest } from "./protocol.js";
+import { ackSubject, ackSubjectSeqs, parseAck, parseAckSubject, parsePullRequest } from "./protocol.js";
 
 describe("consumer wire formats", () => {
   test("ack subjects round-trip", () => {
@@ -8,6 +8,19 @@ describe("consumer wire formats", () => {
     expect(parseAckSubject(s)).toEqual({ stream: "ORDERS", consumer: "C1", deliveryCount: 2, streamSeq: 10, consumerSeq: 7 });
     expect(parseAckSubject("$JS.ACK.a.b.c")).toBeNull();
     expect(parseAckSubject("foo")).toBeNull();
+  });
+
+  test("ack subject sequences are read without splitting, as Number() reads tokens", () => {
+    const out = { sseq: -1, dseq: -1 };
+    expect(ackSubjectSeqs(ackSubject("ORDERS", "C1", 2, 10, 7, 1234567890123456789n, 5), out)).toBe(true);
+    expect(out).toEqual({ sseq: 10, dseq: 7 });
+    expect(ackSubjectSeqs("$JS.ACK.S.C.1.9007199254740993.3.4.5", out)).toBe(true);
+    expect(out.sseq).toBe(Number("9007199254740993"));
+    expect(ackSubjectSeqs("$JS.ACK.S.C.1.x1.3.4.5", out)).toBe(true);
+    expect(out.sseq).toBeNaN();
+    expect(ackSubjectSeqs("$JS.ACK.S.C.1..3.4.5.extra", out)).toBe(true);
+    expect(out).toEqual({ sseq: 0, dseq: 3 });
+    expect(ackSubjectSeqs("$JS.ACK.S.C.1.2.3.4", out)).toBe(false);
   });
 
   test.each([

@@ -9,6 +9,43 @@ export function ackSubject(stream: string, consumer: string, dc: number, sseq: n
   return `${ACK_PREFIX}${stream}.${consumer}.${dc}.${sseq}.${dseq}.${tsNs}.${pending}`;
 }
 
+/** subject[start, end) as a number, as Number() reads it ("" is 0, anything else not a number is NaN). */
+function tokenNumber(subject: string, start: number, end: number): number {
+  if (end - start > 15) return Number(subject.slice(start, end));
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = subject.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return Number(subject.slice(start, end));
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The stream and consumer sequences of a v1 ack subject (its 6th and 7th tokens), written into
+ * `out`; false when the subject has fewer than 9 tokens. Scans the subject once, without split().
+ */
+export function ackSubjectSeqs(subject: string, out: { sseq: number; dseq: number }): boolean {
+  let dots = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  const n = subject.length;
+  for (let i = 0; i < n; i++) {
+    if (subject.charCodeAt(i) !== 0x2e) continue;
+    dots++;
+    if (dots === 5) s5 = i + 1;
+    else if (dots === 6) s6 = i + 1;
+    else if (dots === 7) s7 = i + 1;
+    else if (dots === 8) {
+      out.sseq = tokenNumber(subject, s5, s6 - 1);
+      out.dseq = tokenNumber(subject, s6, s7 - 1);
+      return true;
+    }
+  }
+  return false;
+}
+
 export interface AckReplyInfo {
   stream: string;
   consumer: string;
@@ -36,10 +73,15 @@ export type AckKind =
   | { kind: "term"; reason: string }
   | { kind: "next"; request: Buffer };
 
+const ACK: AckKind = { kind: "ack" };
+
 /** Reads an ack payload: empty/+ACK/+OK, -NAK [delay], +WPI, +TERM [reason], +NXT [request]. */
 export function parseAck(data: Buffer): AckKind | null {
+  // the usual ones first, without decoding: empty and "+ACK"
+  if (data.length === 0) return ACK;
+  if (data.length === 4 && data[0] === 0x2b && data[1] === 0x41 && data[2] === 0x43 && data[3] === 0x4b) return ACK;
   const text = data.latin1Slice(0, data.length);
-  if (text === "" || text === "+ACK" || text === "+OK") return { kind: "ack" };
+  if (text === "+OK") return ACK;
   if (text.startsWith("-NAK")) {
     const rest = text.slice(4).trim();
     if (rest === "") return { kind: "nak", delayNs: 0n };
@@ -62,7 +104,7 @@ export function parseAck(data: Buffer): AckKind | null {
   if (text === "+WPI") return { kind: "progress" };
   if (text.startsWith("+TERM")) return { kind: "term", reason: text.slice(5).trim() };
   if (text.startsWith("+NXT")) return { kind: "next", request: Buffer.from(text.slice(4).trim(), "latin1") };
-  if (text.startsWith("+ACK")) return { kind: "ack" };
+  if (text.startsWith("+ACK")) return ACK;
   return null;
 }
 
