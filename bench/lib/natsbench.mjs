@@ -73,7 +73,7 @@ export async function settleSubscriptions(server, baseline, expected) {
 }
 
 /** Starts a child and resolves once `count` lines matching `pattern` were printed (or rejects). */
-function startAndAwait(cmd, args, pattern, count, what, timeoutMs = 10_000) {
+export function startAndAwait(cmd, args, pattern, count, what, timeoutMs = 10_000) {
   let seen = 0;
   let settled = false;
   let resolveReady;
@@ -105,7 +105,7 @@ function startAndAwait(cmd, args, pattern, count, what, timeoutMs = 10_000) {
 }
 
 /** Extra messages published beyond what the subscribers wait for, covering a late subscription. */
-const margin = (msgs) => msgs + Math.ceil(msgs * 0.01);
+export const margin = (msgs) => msgs + Math.ceil(msgs * 0.01);
 
 /**
  * Core pub/sub with `nats bench sub --clients <subs>` (every subscriber receives every message)
@@ -157,11 +157,11 @@ export async function benchQueue(ctx, server, { subject, msgs, size, members = 4
 
 /**
  * Request/reply latency: `nats bench service serve` answers (a Go responder, the same for both
- * servers) and bench/lib/latency-worker.mjs (official Node client) sends sequential requests.
+ * servers; connected to `serveUrl`, by default the same server) and bench/lib/latency-worker.mjs (official Node client) sends sequential requests.
  * Resolves to { p50, p90, p99, mean, max, n } in microseconds.
  */
-export async function requestLatency(ctx, server, { subject, requests, warmup, size, timeoutMs }) {
-  const serveArgs = ["-s", server.url, "bench", "service", "serve", subject, "--no-progress"];
+export async function requestLatency(ctx, server, { subject, requests, warmup, size, timeoutMs, serveUrl = server.url }) {
+  const serveArgs = ["-s", serveUrl, "bench", "service", "serve", subject, "--no-progress"];
   const serve = startAndAwait(ctx.cli, serveArgs, /Starting Core NATS service server/, 1, "nats bench service serve");
   try {
     await serve.ready;
