@@ -34,6 +34,13 @@ export interface GatewayConnect {
   pass?: string;
 }
 
+export interface Refusal {
+  /** the -ERR text sent to the peer */
+  readonly text: string;
+  /** the closed-connection reason */
+  readonly reason: string;
+}
+
 /** What a gateway connection needs from the gateway manager. */
 export interface GatewayHost {
   readonly logger: Logger;
@@ -46,8 +53,8 @@ export interface GatewayHost {
   gatewayInfo(): Buffer;
   /** CONNECT for an outbound connection */
   connectLine(g: Gateway): Buffer;
-  /** CONNECT on an inbound connection: registers it; returns an error text to refuse it */
-  inboundConnect(g: Gateway, c: GatewayConnect): string | null;
+  /** CONNECT on an inbound connection: registers it; returns the -ERR text and close reason to refuse it */
+  inboundConnect(g: Gateway, c: GatewayConnect): Refusal | null;
   /** the first INFO on an outbound connection: returns false when refused (and closed) */
   outboundInfo(g: Gateway, info: GatewayInfo): boolean;
   /** any later INFO (gossip, interest-mode commands, the inbound peer's INFO) */
@@ -144,6 +151,12 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     } catch (err) {
       if (!(err instanceof GatewayParseError)) throw err;
       this.srv.logger.error(`${this.logPrefix} - Gateway parser ERROR: ${err.message}`);
+      // before the handshake anything but CONNECT is an authorization violation (as nats-server)
+      if (!this.registered && !this.outbound) {
+        this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
+        this.close("Authentication Failure");
+        return;
+      }
       this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
       this.close("Parse Error");
     }
@@ -174,10 +187,10 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
       this.close("Protocol Violation");
       return;
     }
-    const err = this.srv.inboundConnect(this, c);
-    if (err !== null) {
-      this.sendNow(Buffer.from(`-ERR '${err}'\r\n`));
-      this.close(err === "Authorization Violation" ? "Authentication Failure" : err);
+    const refused = this.srv.inboundConnect(this, c);
+    if (refused !== null) {
+      this.sendNow(Buffer.from(`-ERR '${refused.text}'\r\n`));
+      this.close(refused.reason);
       return;
     }
     this.connectSeen = true;

@@ -15,7 +15,7 @@ import { listenTCP } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { Sublist } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
-import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo } from "./connection.js";
+import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo, type Refusal } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
 import { gatewayHash } from "./reply.js";
@@ -245,24 +245,25 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
   }
 
-  inboundConnect(g: Gateway, c: GatewayConnect): string | null {
+  inboundConnect(g: Gateway, c: GatewayConnect): Refusal | null {
     if (this.opts.user !== "" && (c.user !== this.opts.user || c.pass !== this.opts.password)) {
-      this.logger.error(`${g.logPrefix} - Gateway authentication error`);
-      return "Authorization Violation";
+      this.logger.error(`${g.logPrefix} - authentication error${typeof c.user === "string" ? ` - User ${JSON.stringify(c.user)}` : ""}`);
+      return { text: "Authorization Violation", reason: "Authentication Failure" };
     }
     const name = c.gateway;
     if (typeof name !== "string" || name === "" || typeof c.name !== "string") {
       this.logger.error(`${g.logPrefix} - Gateway CONNECT without a gateway name or server id`);
-      return "Protocol Violation";
+      return { text: "Protocol Violation", reason: "Protocol Violation" };
     }
+    const rejected: Refusal = { text: `Connection to gateway ${JSON.stringify(this.name)} rejected`, reason: "Wrong Gateway" };
     if (name === this.name) {
-      this.logger.error(`${g.logPrefix} - Rejecting gateway connection from our own gateway ${JSON.stringify(name)}`);
-      return "Wrong Gateway";
+      this.logger.error(`${g.logPrefix} - Rejecting connection from gateway ${JSON.stringify(name)}`);
+      return rejected;
     }
     if (this.remotes.get(name) === undefined) {
       if (this.opts.rejectUnknown) {
-        this.logger.error(`${g.logPrefix} - Rejecting connection from gateway ${JSON.stringify(name)}: unknown cluster`);
-        return "Unknown Gateway";
+        this.logger.error(`${g.logPrefix} - Rejecting connection from gateway ${JSON.stringify(name)}`);
+        return rejected;
       }
       this.remotes.learn(name, []);
     }
@@ -365,10 +366,9 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
         this.outbound.delete(g.remoteName);
         this.logger.info(`${g.logPrefix} - Gateway connection closed: ${reason}`);
       }
-    } else if (this.inbound.delete(g.cid)) {
-      this.logger.info(`${g.logPrefix} - Gateway connection closed: ${reason}`);
     } else {
-      this.logger.debug(`${g.logPrefix} - Gateway connection closed: ${reason}`);
+      this.inbound.delete(g.cid);
+      this.logger.info(`${g.logPrefix} - Gateway connection closed: ${reason}`);
     }
     g.onClosed?.();
   }
