@@ -93,8 +93,14 @@ describe.each([
 
   test("request/reply both ways, and no responders", async () => {
     const [n1, n2, r1, r2] = await Promise.all([...nat, ...ref].map((p) => client(p)));
-    n2.subscribe("mx.svc.nat", { callback: (_e, m) => m.respond(`nat:${m.string()}`) });
-    r2.subscribe("mx.svc.ref", { queue: "q", callback: (_e, m) => m.respond(`ref:${m.string()}`) });
+    n2.subscribe("mx.svc.nat", { callback: (e, m) => {
+      if (e !== null) throw e;
+      m.respond(`nat:${m.string()}`);
+    } });
+    r2.subscribe("mx.svc.ref", { queue: "q", callback: (e, m) => {
+      if (e !== null) throw e;
+      m.respond(`ref:${m.string()}`);
+    } });
     await Promise.all([n2.flush(), r2.flush()]);
     await waitInterest(r1, [n2], 20_000);
     await waitInterest(n1, [r2], 20_000);
