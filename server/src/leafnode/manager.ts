@@ -66,6 +66,8 @@ export class LeafNodeManager implements LeafHost {
   private listener: NetServer | null = null;
   private routes: RouteManager | null = null;
   private stopped = false;
+  /** message and byte counts of the leaf connections closed so far (the live ones add theirs in totals()) */
+  private readonly closedTotals = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0 };
   readonly loopSubject = `$LDS.${randomBytes(16).toString("base64url").replace(/[-_]/g, "x")}`;
   port = 0;
 
@@ -332,6 +334,11 @@ export class LeafNodeManager implements LeafHost {
 
   closed(l: LeafConnection, reason: string): void {
     this.connections.delete(l);
+    const t = this.closedTotals;
+    t.inMsgs += l.inMsgs;
+    t.outMsgs += l.outMsgs;
+    t.inBytes += l.inBytes;
+    t.outBytes += l.outBytes;
     const wasLeaf = this.leafs.delete(l);
     this.logger.info(`${l.logPrefix} - Leafnode connection closed: ${reason}${l.remoteName !== "" ? ` - Remote: ${l.remoteName}` : ""}`);
     const r = this.remoteOf.get(l);
@@ -343,8 +350,15 @@ export class LeafNodeManager implements LeafHost {
     this.retry(r);
   }
 
-  /** The connection's number of subscriptions (for /varz and /leafz). */
-  get count(): number {
-    return this.leafs.size;
+  /** Messages and bytes over every leaf connection since start (for the metrics). */
+  totals(): { inMsgs: number; outMsgs: number; inBytes: number; outBytes: number } {
+    const t = { ...this.closedTotals };
+    for (const l of this.connections) {
+      t.inMsgs += l.inMsgs;
+      t.outMsgs += l.outMsgs;
+      t.inBytes += l.inBytes;
+      t.outBytes += l.outBytes;
+    }
+    return t;
   }
 }

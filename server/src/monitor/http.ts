@@ -16,6 +16,7 @@ import { buildJsz, decodeJszQuery } from "./jsz.js";
 import { createMetrics } from "./metrics.js";
 import { QueryError } from "./query.js";
 import { buildRoutez } from "./routez.js";
+import { buildLeafz } from "./leafz.js";
 import { buildGatewayz } from "./gatewayz.js";
 import { buildSubsz, decodeSubszQuery, entryOf } from "./subsz.js";
 import { buildVarz, CpuSampler } from "./varz.js";
@@ -127,6 +128,14 @@ export async function startMonitor(server: NatsServer): Promise<MonitorHandle> {
       path: "/routez",
       handle: (q, count) => {
         const body = buildRoutez(server.serverId, server.serverName, q, server.routes?.routes.values() ?? []);
+        count();
+        return json(body);
+      },
+    },
+    {
+      path: "/leafz",
+      handle: (q, count) => {
+        const body = buildLeafz(server.serverId, q, server.leafnodes?.leafs ?? []);
         count();
         return json(body);
       },

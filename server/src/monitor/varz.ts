@@ -2,6 +2,7 @@
 // nats-server 2.12 reports them, plus natsts' own version.
 
 import { gatewayVarz } from "./gatewayz.js";
+import { leafVarz } from "./leafz.js";
 import { availableParallelism } from "node:os";
 import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION, NATSTS_VERSION, PROTO_VERSION } from "../version.js";
@@ -51,7 +52,8 @@ function perKind(clients: number): PerKind {
 /** varz `cluster`: the route listener and configured routes (empty without a cluster). */
 function clusterVarz(s: NatsServer): Record<string, unknown> {
   const r = s.routes;
-  if (r === null) return {};
+  // a gateway without a cluster block names the cluster after the gateway (as nats-server)
+  if (r === null) return s.gateways !== null ? { name: s.gateways.name } : {};
   const out: Record<string, unknown> = { name: r.name, addr: r.opts.host, cluster_port: r.port, auth_timeout: r.opts.authTimeout ?? 2 };
   if (r.opts.routes.length > 0) out.urls = r.opts.routes.map((u) => u.replace(/^[a-z-]+:\/\/([^@/]*@)?/, "").replace(/\/$/, ""));
   out.tls_timeout = 2;
@@ -112,7 +114,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     max_pending: o.maxPending,
     cluster: clusterVarz(s),
     gateway: gatewayVarz(s.gateways),
-    leaf: {},
+    leaf: leafVarz(s.leafnodes, o.authTimeout),
     mqtt: {},
     websocket: {},
     jetstream: jetStreamVarz(serverJsView(s).js),
@@ -129,7 +131,7 @@ export function buildVarz(ctx: VarzContext, now = preciseNow()): Record<string, 
     total_connections: s.totalConnections,
     routes: s.routes?.routes.size ?? 0,
     remotes: 0,
-    leafnodes: 0,
+    leafnodes: s.leafnodes?.leafs.size ?? 0,
     in_msgs: c.inMsgs,
     in_bytes: c.inBytes,
     in_client_msgs: c.inMsgs,
