@@ -32,6 +32,13 @@ export interface GatewayServer {
   nextConnectionId(): number;
 }
 
+export interface GatewayTotals {
+  inMsgs: number;
+  inBytes: number;
+  outMsgs: number;
+  outBytes: number;
+}
+
 const GATEWAY_PING_CAP = 15_000;
 const MAX_BACKOFF = 5_000;
 const CMD_GOSSIP = 1;
@@ -47,6 +54,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   readonly interest: ClusterInterest;
   port = 0;
   private readonly connections = new Set<Gateway>();
+  private readonly closedTotals: GatewayTotals = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
   private readonly dialing = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   /** routes by the gateway hash of the peer's server id (where `_GR_.` replies for it go) */
@@ -361,6 +369,10 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   closed(g: Gateway, reason: string): void {
     this.connections.delete(g);
+    this.closedTotals.inMsgs += g.inMsgs;
+    this.closedTotals.inBytes += g.inBytes;
+    this.closedTotals.outMsgs += g.outMsgs;
+    this.closedTotals.outBytes += g.outBytes;
     if (g.outbound) {
       if (g.registered && this.outbound.get(g.remoteName) === g) {
         this.outbound.delete(g.remoteName);
@@ -435,12 +447,16 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   // ---- monitoring ----
 
-  get inboundCount(): number {
-    return this.inbound.size;
-  }
-
-  get outboundCount(): number {
-    return this.outbound.size;
+  /** Messages and payload bytes over every gateway connection since start (closed ones included). */
+  totals(): GatewayTotals {
+    const t = { ...this.closedTotals };
+    for (const g of this.connections) {
+      t.inMsgs += g.inMsgs;
+      t.inBytes += g.inBytes;
+      t.outMsgs += g.outMsgs;
+      t.outBytes += g.outBytes;
+    }
+    return t;
   }
 }
 

@@ -7,6 +7,7 @@ import type { ParseFailureKind } from "../protocol/parser.js";
 import type { NatsServer } from "../server.js";
 import { serverJsView } from "./jsview.js";
 import { registerJetStreamMetrics } from "./metrics-js.js";
+import { registerGatewayMetrics } from "./metrics-gateway.js";
 import { registerLeafNodeMetrics } from "./metrics-leafnode.js";
 import { registerRouteMetrics } from "./metrics-route.js";
 
@@ -79,6 +80,7 @@ export function createMetrics(server: NatsServer, withProcessMetrics = true): Se
   });
   for (const kind of Object.keys(PARSE_ERROR_KINDS)) parseErrors.inc({ kind }, 0);
   registerLeafNodeMetrics(registry, () => server.leafnodes);
+  registerGatewayMetrics(registry, () => server.gateways);
   const js = registerJetStreamMetrics(registry, () => serverJsView(server).js);
   registerRouteMetrics(registry, () => server.routes);
   if (withProcessMetrics) collectDefaultMetrics({ register: registry });

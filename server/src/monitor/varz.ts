@@ -52,7 +52,8 @@ function perKind(clients: number): PerKind {
 /** varz `cluster`: the route listener and configured routes (empty without a cluster). */
 function clusterVarz(s: NatsServer): Record<string, unknown> {
   const r = s.routes;
-  if (r === null) return {};
+  // a gateway without a cluster block names the cluster after the gateway (as nats-server)
+  if (r === null) return s.gateways !== null ? { name: s.gateways.name } : {};
   const out: Record<string, unknown> = { name: r.name, addr: r.opts.host, cluster_port: r.port, auth_timeout: r.opts.authTimeout ?? 2 };
   if (r.opts.routes.length > 0) out.urls = r.opts.routes.map((u) => u.replace(/^[a-z-]+:\/\/([^@/]*@)?/, "").replace(/\/$/, ""));
   out.tls_timeout = 2;

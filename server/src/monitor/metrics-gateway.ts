@@ -1,0 +1,50 @@
+// Prometheus metrics of the gateways: connections by direction, whether each remote cluster is
+// connected (outbound), and messages / payload bytes over gateway connections.
+
+import { Counter, Gauge, type Registry } from "prom-client";
+import type { GatewayManager, GatewayTotals } from "../gateway/manager.js";
+
+const EMPTY: GatewayTotals = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
+
+export function registerGatewayMetrics(registry: Registry, gateways: () => GatewayManager | null): void {
+  new Gauge({
+    name: "natsts_gateway_connections",
+    help: "Gateway connections currently registered, by direction",
+    labelNames: ["direction"] as const,
+    registers: [registry],
+    collect() {
+      const gm = gateways();
+      this.set({ direction: "outbound" }, gm?.outbound.size ?? 0);
+      this.set({ direction: "inbound" }, gm?.inbound.size ?? 0);
+    },
+  });
+  new Gauge({
+    name: "natsts_gateway_up",
+    help: "1 while this server has its outbound connection to the remote gateway (cluster), else 0",
+    labelNames: ["gateway"] as const,
+    registers: [registry],
+    collect() {
+      const gm = gateways();
+      if (gm === null) return;
+      for (const r of gm.remotes.all()) this.set({ gateway: r.name }, gm.outbound.has(r.name) ? 1 : 0);
+    },
+  });
+  // the totals only grow (closed connections stay counted): each counter advances by its growth
+  const mirrored = (name: string, help: string, read: (t: GatewayTotals) => number): void => {
+    let seen = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const v = read(gateways()?.totals() ?? EMPTY);
+        if (v > seen) this.inc(v - seen);
+        seen = v;
+      },
+    });
+  };
+  mirrored("natsts_gateway_in_msgs_total", "Messages received over gateway connections", (t) => t.inMsgs);
+  mirrored("natsts_gateway_in_bytes_total", "Payload bytes received over gateway connections", (t) => t.inBytes);
+  mirrored("natsts_gateway_out_msgs_total", "Messages sent over gateway connections", (t) => t.outMsgs);
+  mirrored("natsts_gateway_out_bytes_total", "Payload bytes sent over gateway connections", (t) => t.outBytes);
+}
