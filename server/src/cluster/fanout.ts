@@ -74,8 +74,17 @@ export function forwardToRoutes(
 ): number {
   let plain: Route[] | null = null;
   let groups: Map<string, Array<{ route: Route; weight: number }>> | null = null;
+  let sent = 0;
   for (const route of routes) {
     const m = route.interest.match(subject);
+    if (m.qsubs.length === 0) {
+      // no queue group can be picked on this route: send now (the common case, no allocations)
+      if (m.psubs.length > 0) {
+        route.sendMsg(subject, reply, NO_QUEUES, hdrLen, payload);
+        sent++;
+      }
+      continue;
+    }
     if (m.psubs.length > 0) (plain ??= []).push(route);
     for (const group of m.qsubs) {
       const name = group[0]?.queue;
@@ -93,7 +102,7 @@ export function forwardToRoutes(
       else cands.push({ route, weight });
     }
   }
-  if (plain === null && groups === null) return 0;
+  if (plain === null && groups === null) return sent;
   const picked = new Map<Route, string[]>();
   if (groups !== null) {
     for (const [name, cands] of groups) {
@@ -104,7 +113,6 @@ export function forwardToRoutes(
       else list.push(name);
     }
   }
-  let sent = 0;
   if (plain !== null) {
     for (const route of plain) {
       route.sendMsg(subject, reply, picked.get(route) ?? NO_QUEUES, hdrLen, payload);

@@ -70,16 +70,18 @@ export class RouteParser {
 
   private line(line: string): void {
     const sp = line.indexOf(" ");
-    const op = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
-    const rest = sp < 0 ? "" : line.slice(sp + 1).trim();
-    const args = rest === "" ? [] : rest.split(/[ \t]+/);
+    const word = sp < 0 ? line : line.slice(0, sp);
+    // messages come in upper case; anything else is normalised
+    const op = word === "RMSG" || word === "HMSG" ? word : word.toUpperCase();
+    const rest = sp < 0 ? "" : line.slice(sp + 1);
+    const args = splitArgs(rest);
     switch (op) {
       case "PING": return this.h.onPing();
       case "PONG": return this.h.onPong();
       case "+OK": return;
-      case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
-      case "INFO": return this.h.onInfo(rest);
-      case "CONNECT": return this.h.onConnect(rest);
+      case "-ERR": return this.h.onErr(rest.trim().replace(/^'|'$/g, ""));
+      case "INFO": return this.h.onInfo(rest.trim());
+      case "CONNECT": return this.h.onConnect(rest.trim());
       case "RS+": return this.sub(args);
       case "LS+": return this.sub(args.slice(1));
       case "RS-": return this.unsub(args);
@@ -134,7 +136,33 @@ export class RouteParser {
   }
 }
 
+/** The space- or tab-separated words of a control line's arguments (no regular expression: hot path). */
+function splitArgs(rest: string): string[] {
+  const out: string[] = [];
+  const n = rest.length;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const c = rest.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) {
+      if (start >= 0) {
+        out.push(rest.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) out.push(rest.slice(start));
+  return out;
+}
+
 function toSize(s: string | undefined): number {
-  if (s === undefined || !/^\d+$/.test(s)) throw new RouteParseError(`bad size ${String(s)}`);
-  return Number(s);
+  if (s === undefined || s.length === 0 || s.length > 15) throw new RouteParseError(`bad size ${String(s)}`);
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) throw new RouteParseError(`bad size ${s}`);
+    v = v * 10 + d;
+  }
+  return v;
 }

@@ -262,7 +262,7 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
-    this.trace(`<<- [${hdrLen >= 0 ? "HMSG" : "RMSG"} ${account} ${subject}${reply !== null ? ` ${reply}` : ""}${queues.length > 0 ? ` ${queues.join(" ")}` : ""} ${payload.length}]`);
+    if (this.srv.logger.traceEnabled) this.trace(`<<- [${hdrLen >= 0 ? "HMSG" : "RMSG"} ${account} ${subject}${reply !== null ? ` ${reply}` : ""}${queues.length > 0 ? ` ${queues.join(" ")}` : ""} ${payload.length}]`);
     if (!this.ready("RMSG")) return;
     this.inMsgs++;
     this.inBytes += payload.length;
@@ -285,7 +285,7 @@ export class Route implements RouteProtocolHandler, Publisher {
     else if (reply !== null) mid = ` ${reply}`;
     const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
     const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
-    this.trace(`->> [${line}]`);
+    if (this.srv.logger.traceEnabled) this.trace(`->> [${line}]`);
     this.outbound.appendString(`${line}\r\n`);
     this.outbound.append(payload);
     this.outbound.append(CRLF);
