@@ -7,8 +7,8 @@ import type { ParseFailureKind } from "../protocol/parser.js";
 import type { NatsServer } from "../server.js";
 import { serverJsView } from "./jsview.js";
 import { registerJetStreamMetrics } from "./metrics-js.js";
-import { registerGatewayMetrics } from "./metrics-gateway.js";
 import { registerLeafNodeMetrics } from "./metrics-leafnode.js";
+import { registerGatewayMetrics } from "./metrics-gateway.js";
 import { registerRouteMetrics } from "./metrics-route.js";
 
 /** Every parse-failure kind, so each label exists (at 0) from the start. */
