@@ -5,6 +5,7 @@
 // route is `RMSG $G <deliver subject> <ack reply>@<stream subject> <size>`, as nats-server sends it.
 
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm, type KvWatchEntry } from "@nats-io/kv";
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
@@ -128,6 +129,49 @@ describe("JetStream on one member of a cluster", () => {
     await waitAcked(jsm, "PULL", "pl", 7);
     const ci = await jsm.consumers.info("PULL", "pl");
     expect(ci.num_pending).toBe(0);
+  });
+});
+
+describe("JetStream clients on members without JetStream", () => {
+  test("a push consumer with a deliver group, its members on two other servers: each message once", async () => {
+    const [nb, nc, nb2] = await Promise.all([client(b), client(c), client(b)]);
+    const jsm = await jetstreamManager(nb, { timeout: 5000 });
+    await createStream(jsm, "GRP", "grp.>");
+    const got: Msg[][] = [[], [], []];
+    [nb, nc, nb2].forEach((conn, i) => conn.subscribe("deliver.grp", { queue: "workers", callback: (_e, m) => {
+      got[i].push(m);
+      m.respond();
+    } }));
+    await Promise.all([nb.flush(), nc.flush(), nb2.flush()]);
+    await jsm.consumers.add("GRP", { durable_name: "g", deliver_subject: "deliver.grp", deliver_group: "workers", ack_policy: AckPolicy.Explicit });
+    const jsc = jetstream(nc, { timeout: 5000 });
+    for (let i = 1; i <= 30; i++) await jsc.publish(`grp.${i}`, te.encode(`g${i}`));
+    await waitAcked(jsm, "GRP", "g", 30);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = got.flat().map((m) => m.subject).sort();
+    expect(all).toEqual(Array.from({ length: 30 }, (_, i) => `grp.${i + 1}`).sort());
+    expect((await jsm.consumers.info("GRP", "g")).num_redelivered).toBe(0);
+  });
+
+  test("a KV bucket used from another member: put, get, watch", async () => {
+    const [nb, nc] = await Promise.all([client(b), client(c)]);
+    const kvb = await new Kvm(nb).create("cfg");
+    const kvc = await new Kvm(nc).open("cfg");
+    const seen: KvWatchEntry[] = [];
+    const watch = await kvc.watch({ key: "app.>" });
+    const done = (async () => {
+      for await (const e of watch) {
+        seen.push(e);
+        if (seen.length === 3) break;
+      }
+    })();
+    await kvb.put("app.a", "1");
+    await kvb.put("app.b", "2");
+    await kvb.put("app.a", "3");
+    await done;
+    expect(seen.map((e) => `${e.key}=${e.string()}`)).toEqual(["app.a=1", "app.b=2", "app.a=3"]);
+    expect((await kvc.get("app.a"))?.string()).toBe("3");
+    expect((await kvc.get("app.b"))?.revision).toBe(2);
   });
 });
 
