@@ -2,11 +2,15 @@
 // nats-server hub and a nats-server spoke on a natsts hub, both with user/password authorization.
 // Pub/sub, queue groups and request/reply both ways, with the official client.
 
-import type { NatsConnection } from "@nats-io/transport-node";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, credsAuthenticator, headers, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
+import { operatorSetup } from "./jwt.js";
 
 const open: NatsConnection[] = [];
 
@@ -58,7 +62,6 @@ describe.each([
   });
 
   test("headers cross the leaf connection", async () => {
-    const { headers } = await import("@nats-io/transport-node");
     const [h, s] = await Promise.all([client(hub), client(spoke)]);
     const atS = collect(s, "hdr.test");
     await waitInterest(h, [s]);
@@ -136,5 +139,42 @@ describe.each(["natsts", "reference"] as ServerKind[])("a %s hub refusing bad cr
     await bad.stop();
     await good.stop();
     await hub.stop();
+  });
+});
+
+describe("a natsts spoke with a .creds file on an operator-mode nats-server hub", () => {
+  test("the hub verifies the JWT and the signed nonce; messages and requests flow both ways", async () => {
+    const setup = operatorSetup();
+    const dir = mkdtempSync(join(tmpdir(), "natsts-leaf-creds-"));
+    try {
+      const credsPath = join(dir, "user.creds");
+      writeFileSync(credsPath, setup.userCreds);
+      const hub = await startHub("reference", "OPHUB", { extra: setup.serverConfig });
+      const port = await leafPort(hub);
+      const spoke = await startSpoke("natsts", "CREDSPOKE", [[`nats-leaf://127.0.0.1:${port}`]], { remoteExtra: `credentials: "${credsPath}"` });
+      await waitLeafConnects(spoke, 1);
+      const h = await connect({ servers: hub.url, reconnect: false, authenticator: credsAuthenticator(new TextEncoder().encode(setup.userCreds)) });
+      open.push(h);
+      const s = await client(spoke);
+      const atS = collect(s, "creds.>");
+      const atH = collect(h, "creds.>");
+      s.subscribe("creds.svc", { callback: (_e, m) => { m.respond(`spoke:${m.string()}`); } });
+      await waitInterest(h, [s]);
+      await waitInterest(s, [h]);
+      h.publish("creds.down", "1");
+      s.publish("creds.up", "2");
+      await Promise.all([h.flush(), s.flush()]);
+      await waitFor("a message each way", () => atS.some((m) => m.subject === "creds.down") && atH.some((m) => m.subject === "creds.up"));
+      expect((await h.request("creds.svc", "q", { timeout: 3000 })).string()).toBe("spoke:q");
+      expect(hub.stderr()).not.toMatch(/authentication error/);
+      // a user of an account the hub does not know is refused
+      const strangerPath = join(dir, "stranger.creds");
+      writeFileSync(strangerPath, operatorSetup().userCreds);
+      const stranger = await startSpoke("natsts", "STRANGER", [[`nats-leaf://127.0.0.1:${port}`]], { remoteExtra: `credentials: "${strangerPath}"` });
+      await waitFor("the stranger refused", () => /Authorization Violation/.test(stranger.stderr()));
+      await Promise.all([hub.stop(), spoke.stop(), stranger.stop()]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
