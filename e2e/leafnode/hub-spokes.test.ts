@@ -131,14 +131,15 @@ describe("natsts hub with two natsts spokes", () => {
     await expect(ca.request("nobody.home", "x", { timeout: 3000 })).rejects.toThrow(/no responders/i);
   });
 
-  test("the hub restarts: the spokes reconnect and their clients' subscriptions work again", async () => {
+  test("the hub is killed and restarted: the spokes reconnect and their clients' subscriptions work again", async () => {
     const [ca, cb] = await Promise.all([client(a), client(b)]);
     const atB = collect(cb, "after.restart");
     ca.subscribe("svc.after", { callback: (_e, m) => { m.respond("still here"); } });
     await Promise.all([ca.flush(), cb.flush()]);
     const connectsA = leafConnects(a);
     const connectsB = leafConnects(b);
-    await hub.stop();
+    hub.kill("SIGKILL");
+    await hub.exited;
     hub = await startHub("natsts", "HUB", { port: hubLeafPort });
     await Promise.all([waitLeafConnects(a, connectsA + 1), waitLeafConnects(b, connectsB + 1)]);
     const h = await client(hub);
