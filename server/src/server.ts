@@ -342,7 +342,7 @@ export class NatsServer implements ClientHost {
       if (JSON.stringify(next[key]) !== JSON.stringify(prev[key])) changed.push(key);
     }
     const notReloadable = changed.filter((k) =>
-      ["host", "port", "httpPort", "httpHost", "jetstream", "cluster", "leafnodes", "serverName", "portsFileDir", "pidFile"].includes(k),
+      ["host", "port", "httpPort", "httpHost", "jetstream", "cluster", "gateway", "leafnodes", "serverName", "portsFileDir", "pidFile"].includes(k),
     );
     if (notReloadable.length > 0) {
       throw new Error(`config reload not supported for ${notReloadable.join(", ")}`);
