@@ -14,10 +14,12 @@ import type { Options } from "./config/options.js";
 import { RouteManager } from "./cluster/manager.js";
 import { LeafNodeManager } from "./leafnode/manager.js";
 import { GatewayManager } from "./gateway/manager.js";
+import { validateGateway } from "./config/gateway.js";
 import { processMsg, type Forwarder } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
 import { startJetStream } from "./jetstream/start.js";
 import type { JetStream } from "./jetstream/jetstream.js";
+import type { Shortcut } from "./internal/shortcut.js";
 import type { Logger } from "./logger.js";
 import { ClosedReason, ERR_MAX_CONNECTIONS } from "./protocol/errors.js";
 import { Sublist } from "./sublist/sublist.js";
@@ -81,6 +83,8 @@ export class NatsServer implements ClientHost {
   gateways: GatewayManager | null = null;
   /** where a locally published message goes after local delivery: routes, then gateways */
   readonly forwarders: Forwarder[] = [];
+  /** subjects a subsystem delivers without a sublist match when nothing else can want them (JetStream acks) */
+  shortcut: Shortcut | null = null;
 
   private listener: NetServer | null = null;
   private nextCid = 1;
@@ -105,6 +109,9 @@ export class NatsServer implements ClientHost {
 
   async start(): Promise<void> {
     const o = this.options;
+    // nats-server checks the gateway when it starts (not with -t)
+    const gatewayErrors = validateGateway(o);
+    if (gatewayErrors.length > 0) throw new Error(gatewayErrors.join("; "));
     this.logger.info(`Starting natsts-server`);
     this.logger.info(`  Version:  ${NATSTS_VERSION} (nats-server ${COMPAT_VERSION} protocol)`);
     this.logger.info(`  Name:     ${this.serverName}`);
@@ -254,6 +261,10 @@ export class NatsServer implements ClientHost {
   ): number {
     if (this.gateways !== null && subject.startsWith("_GR_.")) {
       if (this.gateways.handleReply(from, subject, reply, hdrLen, src.subarray(start, end), "client")) return 1;
+    }
+    if (this.shortcut !== null && presentAs === null && this.forwarders.length === 0) {
+      const n = this.shortcut.deliver(from, subject, reply, hdrLen, src, start, end);
+      if (n >= 0) return n;
     }
     return processMsg(this.sublist, from, subject, reply, hdrLen, src, start, end, presentAs, this.forwarders);
   }

@@ -5,6 +5,7 @@
 import type { Publisher, Subscription as SubscriptionT } from "../client/subscription.js";
 import { Subscription } from "../client/subscription.js";
 import type { Sublist } from "../sublist/sublist.js";
+import { PrefixShortcut, type Shortcut } from "./shortcut.js";
 
 /** One delivered message: headers (if any) and body are views, valid only during the call. */
 export interface InternalMsg {
@@ -19,6 +20,8 @@ export type InternalHandler = (msg: InternalMsg, sub: SubscriptionT) => void;
 
 export interface InternalHost {
   readonly sublist: Sublist<SubscriptionT>;
+  /** a host that consults a shortcut before its sublist (see shortcut.ts) has this property */
+  shortcut?: Shortcut | null;
   processMsg(
     from: Publisher,
     subject: string,
@@ -38,6 +41,7 @@ export class InternalClient implements Publisher {
   readonly opts = { echo: true, noResponders: false };
   private readonly handlers = new Map<SubscriptionT, InternalHandler>();
   private nextSid = 1;
+  private shortcut: PrefixShortcut | null = null;
 
   constructor(
     readonly cid: number,
@@ -71,6 +75,20 @@ export class InternalClient implements Publisher {
     return this.host.processMsg(this, route, reply, headers.length, payload, 0, payload.length, presentAs);
   }
 
+  /**
+   * Sets up the host's shortcut past the sublist for subjects under `prefix` (two tokens and a
+   * dot); subscriptions registered with it (`add`) then get their messages without a sublist match.
+   */
+  prefixShortcut(prefix: string): PrefixShortcut {
+    if (this.shortcut !== null) throw new Error("an internal client has one shortcut");
+    const s = new PrefixShortcut(prefix);
+    for (const sub of this.host.sublist.all()) s.inserted(sub);
+    this.host.sublist.addObserver(s);
+    this.shortcut = s;
+    if (this.host.shortcut !== undefined && this.host.shortcut === null) this.host.shortcut = s;
+    return s;
+  }
+
   /** Whether some subscription is on exactly this subject (not only a wildcard covering it). */
   hasExactSubscriber(subject: string): boolean {
     const r = this.host.sublist.match(subject);
@@ -94,6 +112,11 @@ export class InternalClient implements Publisher {
 
   /** Removes every subscription (subsystem shutdown). */
   close(): void {
+    if (this.shortcut !== null) {
+      if (this.host.shortcut === this.shortcut) this.host.shortcut = null;
+      this.host.sublist.removeObserver(this.shortcut);
+      this.shortcut = null;
+    }
     for (const sub of this.handlers.keys()) this.host.sublist.remove(sub);
     this.handlers.clear();
   }

@@ -5,6 +5,8 @@ import { mkdirSync, readdirSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import type { InternalClient } from "../internal/client.js";
+import type { PrefixShortcut } from "../internal/shortcut.js";
+import { ACK_PREFIX } from "./consumer/protocol.js";
 import type { Logger } from "../logger.js";
 import { nowUnixNanos, formatUnixNanos } from "./api/json.js";
 import type { ConsumerConfig, StreamConfig } from "./api/types.js";
@@ -40,6 +42,8 @@ export interface JetStreamHost {
 
 export class JetStream {
   readonly ic: InternalClient;
+  /** consumers' ack subscriptions, reached without a sublist match when nothing else listens there */
+  readonly acks: PrefixShortcut;
   readonly streams = new Map<string, Stream>();
   readonly root: string;
   readonly maxMemory: number;
@@ -54,6 +58,7 @@ export class JetStream {
     private readonly host: JetStreamHost,
   ) {
     this.ic = host.createInternalClient("JetStream");
+    this.acks = this.ic.prefixShortcut(ACK_PREFIX);
     this.root = join(opts.storeDir !== "" ? opts.storeDir : join(tmpdir(), "nats"), "jetstream");
     this.maxMemory = opts.maxMemoryStore > 0 ? opts.maxMemoryStore : Math.floor(totalmem() * 0.75);
     this.maxStore = opts.maxFileStore > 0 ? opts.maxFileStore : defaultMaxStore(this.root);
@@ -157,6 +162,7 @@ export class JetStream {
   private attachConsumer(stream: Stream, name: string, config: ConsumerConfig, created: bigint, store: ConsumerStore): Consumer {
     const c = new Consumer(stream, name, config, created, store, {
       ic: this.ic,
+      acks: this.acks,
       log: (level, msg) => this.log(level, msg),
       advisory: (kind, s, cname, body) => this.advisory(`${kind}.${s}.${cname}`, body),
       expire: (consumer) => void this.deleteConsumer(stream, consumer.name, false),

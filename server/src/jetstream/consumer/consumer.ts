@@ -4,6 +4,7 @@
 
 import type { Subscription } from "../../client/subscription.js";
 import type { InternalClient, InternalMsg } from "../../internal/client.js";
+import type { PrefixShortcut } from "../../internal/shortcut.js";
 import { subjectMatches } from "../../sublist/subject.js";
 import { formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
 import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
@@ -20,6 +21,8 @@ import { Status, type WaitingRequest } from "./waiting.js";
 
 export interface ConsumerHost {
   readonly ic: InternalClient;
+  /** where the consumer registers its ack subscription (see internal/shortcut.ts) */
+  readonly acks: PrefixShortcut;
   log(level: "INF" | "WRN" | "ERR" | "DBG", msg: string): void;
   advisory(kind: string, stream: string, consumer: string, body: Record<string, unknown>): void;
   /** an ephemeral consumer went inactive */
@@ -63,6 +66,10 @@ export class Consumer implements StreamConsumer {
   private filters: string[];
   /** `$JS.ACK.<stream>.<consumer>.` */
   private readonly ackPrefix: string;
+  /** `<stream>.<consumer>` */
+  private readonly ackKey: string;
+  /** the ack subscription, when registered with the host's ack shortcut */
+  private ackSub: Subscription | null = null;
 
   constructor(
     readonly stream: Stream,
@@ -73,7 +80,8 @@ export class Consumer implements StreamConsumer {
     private readonly host: ConsumerHost,
   ) {
     this.filters = filtersOf(config);
-    this.ackPrefix = `${ACK_PREFIX}${stream.name}.${name}.`;
+    this.ackKey = `${stream.name}.${name}`;
+    this.ackPrefix = `${ACK_PREFIX}${this.ackKey}.`;
     this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
     this.push = new PushFlow(
       host.ic,
@@ -101,7 +109,9 @@ export class Consumer implements StreamConsumer {
     this.numPending = this.countPending();
     this.signalledSeq = this.stream.durableSeq;
     const ic = this.host.ic;
-    this.subs.push(ic.subscribe(`$JS.ACK.${this.stream.name}.${this.name}.>`, (m) => this.onAck(m)));
+    const ackSub = ic.subscribe(`${this.ackPrefix}>`, (m) => this.onAck(m));
+    this.subs.push(ackSub);
+    if (this.host.acks.add(this.ackKey, ackSub)) this.ackSub = ackSub;
     if (this.isPush) this.push.start(this.config);
     const inactive = this.config.inactive_threshold ?? 0;
     if (inactive > 0) {
@@ -606,6 +616,8 @@ export class Consumer implements StreamConsumer {
   async stop(notify = false): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.ackSub !== null) this.host.acks.delete(this.ackKey, this.ackSub);
+    this.ackSub = null;
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
     for (const t of [this.redeliverTimer, this.inactiveTimer, this.lazySave]) if (t !== null) clearTimeout(t);
     this.push.stop();
