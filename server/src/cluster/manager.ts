@@ -39,6 +39,8 @@ export interface ClusterServer {
   clusterChanged(): void;
   /** host:port of this server's gateway listener, when it has one */
   gatewayURL?(): string;
+  /** host:port of this server's leafnode listener ("" without one, or when not advertised) */
+  leafURL?(): string;
 }
 
 /** Told when a route registers or goes, and of gateway gossip over routes (the gateways follow route interest). */
@@ -64,6 +66,7 @@ export class RouteManager implements RouteHost {
   readonly remoteInterestObservers: SublistObserver<SubLike>[] = [];
   private listener: NetServer | null = null;
   private stopped = false;
+  private inLameDuck = false;
   readonly dynamicName: boolean;
   name: string;
   port = 0;
@@ -254,9 +257,13 @@ export class RouteManager implements RouteHost {
     if (this.opts.user !== "") info.auth_required = true;
     info.cluster = this.name;
     if (this.dynamicName) info.cluster_dynamic = true;
-    info.connect_urls = [this.srv.clientURL()];
+    // in lame-duck mode a route made now must not advertise this server's clients either
+    info.connect_urls = this.inLameDuck ? [] : [this.srv.clientURL()];
+    if (this.inLameDuck) info.ldm = true;
     const gatewayURL = this.srv.gatewayURL?.() ?? "";
     if (gatewayURL !== "") info.gateway_url = gatewayURL;
+    const leafURL = this.srv.leafURL?.() ?? "";
+    if (leafURL !== "") info.leafnode_urls = [leafURL];
     return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
   }
 
@@ -324,9 +331,10 @@ export class RouteManager implements RouteHost {
     r.remoteId = info.server_id;
     r.remoteName = info.server_name ?? info.server_id;
     r.remoteCluster = info.cluster ?? "";
-    r.connectURLs = info.connect_urls ?? [];
+    r.connectURLs = info.ldm === true ? [] : info.connect_urls ?? [];
     r.routeURL = this.peerRouteURL(r, info);
     r.gatewayURL = info.gateway_url ?? "";
+    r.leafURLs = info.leafnode_urls ?? [];
     if (r.configuredURL !== null) this.configuredPeer.set(r.configuredURL, r.remoteId);
     const existing = this.routes.get(r.remoteId);
     if (existing !== undefined) {
@@ -427,6 +435,7 @@ export class RouteManager implements RouteHost {
 
   /** Lame-duck mode: tell the peers, so that they stop advertising this server to clients. */
   lameDuck(): void {
+    this.inLameDuck = true;
     const info = { server_id: this.srv.serverId, server_name: this.srv.serverName, cluster: this.name, ldm: true };
     const line = `INFO ${JSON.stringify(info)}\r\n`;
     for (const r of this.routes.values()) r.sendText(line);

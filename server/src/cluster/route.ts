@@ -3,6 +3,7 @@
 
 import type { Socket } from "node:net";
 import { Outbound } from "../client/outbound.js";
+import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { Logger } from "../logger.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
@@ -26,6 +27,8 @@ export interface RouteInfo {
   ldm?: boolean;
   /** host:port of the peer's gateway listener (a supercluster member) */
   gateway_url?: string;
+  /** host:port of the peer's leafnode listener, for the spokes of this cluster */
+  leafnode_urls?: string[];
   /** gateway gossip (1): a remote gateway some member of the cluster learned of */
   gateway_cmd?: number;
   gateway?: string;
@@ -84,6 +87,8 @@ export class Route implements RouteProtocolHandler, Publisher {
   routeURL = "";
   /** host:port of the peer's gateway listener, when it has one */
   gatewayURL = "";
+  /** host:port of the peer's leafnode listener(s), advertised to this server's spokes */
+  leafURLs: string[] = [];
   registered = false;
   /** the URL this server dialed (solicited routes) */
   dialedURL = "";
@@ -155,6 +160,8 @@ export class Route implements RouteProtocolHandler, Publisher {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
+    // clients given messages from this read are flushed once the I/O phase is over (batched)
+    ioPhase.reading++;
     try {
       this.parser.parse(chunk);
     } catch (err) {
@@ -162,6 +169,8 @@ export class Route implements RouteProtocolHandler, Publisher {
       this.srv.logger.error(`${this.logPrefix} - Route parser ERROR: ${err.message}`);
       this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
       this.close("Parse Error");
+    } finally {
+      ioPhase.reading--;
     }
   }
 
