@@ -3,7 +3,7 @@
 // processing goes on so that one run reports all of them, as nats-server does.
 
 import { applyCluster } from "./cluster.js";
-import { applyGateway, validateGateway } from "./gateway.js";
+import { applyGateway } from "./gateway.js";
 import { applyLeafNodes } from "./leafnode.js";
 import { type Options, MINUTE, SECOND } from "./options.js";
 import { type ConfEntry, type ConfMap, type ConfNode, type Pos, goTypeName, natsPos } from "./parser.js";
@@ -486,7 +486,6 @@ export function finalizeOptions(o: Options): { errors: string[]; warnings: strin
   if (o.cluster.routes.length > 0 && o.cluster.port === 0) {
     warnings.push("cluster routes are configured without a cluster listen address (cluster.listen or --cluster): no routes are made");
   }
-  errors.push(...validateGateway(o));
   if (o.maxPayload > 8 * 1024 * 1024) {
     warnings.push(`max_payload of ${o.maxPayload} bytes is over 8MB: large payloads are discouraged and may perform poorly`);
   }

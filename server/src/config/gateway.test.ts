@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyConfig, finalizeOptions, issueText } from "./apply.js";
+import { validateGateway } from "./gateway.js";
 import { type Options, defaultOptions } from "./options.js";
 import { parseConfig } from "./parser.js";
 
@@ -66,7 +67,7 @@ describe("gateway block", () => {
   });
 });
 
-describe("gateway checks on the merged options (as nats-server at start)", () => {
+describe("gateway checks on the merged options (as nats-server at start, not with -t)", () => {
   const cases: Array<[string, string[]]> = [
     ["gateway { port: -1 }", ["gateway has no name"]],
     ["gateway { name: A }", ['gateway "A" has no port specified (select -1 for random port)']],
@@ -77,18 +78,19 @@ describe("gateway checks on the merged options (as nats-server at start)", () =>
   ];
   it.each(cases)("%s", (text, want) => {
     const { o } = apply(text);
-    expect(finalizeOptions(o).errors).toEqual(want);
+    expect(finalizeOptions(o).errors).toEqual([]);
+    expect(validateGateway(o)).toEqual(want);
   });
 
   it("gives a cluster without a name the gateway's name", () => {
     const { o } = apply("gateway { name: A, port: -1 }\ncluster { port: -1 }");
-    expect(finalizeOptions(o).errors).toEqual([]);
+    expect(validateGateway(o)).toEqual([]);
     expect(o.cluster.name).toBe("A");
   });
 
   it("leaves options without a gateway alone", () => {
     const { o } = apply("port: 4222");
-    expect(finalizeOptions(o).errors).toEqual([]);
+    expect(validateGateway(o)).toEqual([]);
     expect(o.cluster.name).toBe("");
   });
 });

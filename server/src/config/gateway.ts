@@ -136,8 +136,8 @@ function remoteGateways(e: ConfEntry, g: GatewayOptions, report: Report): void {
 }
 
 /**
- * nats-server's checks of a configured gateway on the merged options (they run when the server
- * starts). A cluster without a name takes the gateway's name. Returns the error texts.
+ * nats-server's checks of a configured gateway on the merged options: they run when the server
+ * starts, not with -t. A cluster without a name takes the gateway's name. Returns the error texts.
  */
 export function validateGateway(o: Options): string[] {
   const g = o.gateway;
