@@ -138,7 +138,11 @@ export class NatsServer implements ClientHost {
       await this.gateways.listen();
     }
     const leaf = o.leafnodes;
-    if (leaf.port !== 0 || leaf.remotes.length > 0) this.leafnodes = new LeafNodeManager(this, leaf);
+    if (leaf.port !== 0 || leaf.remotes.length > 0) {
+      this.leafnodes = new LeafNodeManager(this, leaf);
+      // listening before the routes connect: their INFO carries the leafnode URL
+      await this.leafnodes.listen();
+    }
     if (o.cluster.port !== 0) {
       this.routes = new RouteManager(this, o.cluster);
       this.leafnodes?.attachRoutes(this.routes);
@@ -149,9 +153,15 @@ export class NatsServer implements ClientHost {
       this.gateways.start(this.routes);
       this.forwarders.push(this.gateways);
     }
-    if (this.leafnodes !== null) await this.leafnodes.start();
+    this.leafnodes?.start();
     this.writePortsFile();
     this.logger.info("Server is ready");
+  }
+
+  /** host:port spokes reach this server's leafnode listener on ("" without one, or with no_advertise) */
+  leafURL(): string {
+    const l = this.leafnodes;
+    return l !== null && l.port !== 0 && !l.opts.noAdvertise ? l.leafURL() : "";
   }
 
   /** The URLs clients and monitors reach this server on (as in the ports file). */
@@ -305,6 +315,7 @@ export class NatsServer implements ClientHost {
 
   /** Cluster members came or went: protocol-1 clients get an async INFO with the new connect_urls. */
   clusterChanged(): void {
+    this.leafnodes?.clusterChanged();
     if (this.routes === null || this.routes.opts.noAdvertise) return;
     for (const c of this.clients.values()) {
       if (c.opts.protocol >= 1 && c.connectReceived) c.sendRaw(this.infoFor(c));

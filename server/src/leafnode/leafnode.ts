@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { Outbound } from "../client/outbound.js";
 import { type Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq } from "../deliver.js";
+import { ioPhase } from "../io-phase.js";
 import type { Logger } from "../logger.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
 
@@ -171,6 +172,8 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
+    // clients given messages from this read are flushed once the I/O phase is over (batched)
+    ioPhase.reading++;
     try {
       this.parser.parse(chunk);
     } catch (err) {
@@ -182,6 +185,8 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
       } else {
         this.authViolation();
       }
+    } finally {
+      ioPhase.reading--;
     }
   }
 

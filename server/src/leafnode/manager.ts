@@ -104,8 +104,8 @@ export class LeafNodeManager implements LeafHost {
     return this.opts.authTimeout > 0 ? this.opts.authTimeout : this.srv.options.authTimeout;
   }
 
-  /** Checks the accounts named in the block, opens the listener and starts soliciting the remotes. */
-  async start(): Promise<void> {
+  /** Checks the accounts named in the block and opens the listener (when configured). */
+  async listen(): Promise<void> {
     const o = this.opts;
     for (const r of o.remotes) {
       if (r.account !== "" && r.account !== GLOBAL) throw new Error(`cannot find local account "${r.account}" specified in leafnode remote`);
@@ -119,7 +119,24 @@ export class LeafNodeManager implements LeafHost {
       this.port = port;
       this.logger.info(`Listening for leafnode connections on ${o.host}:${this.port}`);
     }
+  }
+
+  /** Starts soliciting the remotes. */
+  start(): void {
     for (const r of this.remotes) this.solicit(r);
+  }
+
+  /** The cluster's members changed: the spokes get an INFO with the members' leafnode URLs. */
+  clusterChanged(): void {
+    if (this.opts.noAdvertise) return;
+    for (const l of this.leafs) if (!l.solicited) l.send(this.hubInfo(l, false, true));
+  }
+
+  /** leafnode_urls for the spokes: this server's, then the other cluster members'. */
+  private advertisedURLs(): string[] {
+    const urls = [this.leafURL()];
+    if (this.routes !== null) for (const r of this.routes.routes.values()) for (const u of r.leafURLs) if (!urls.includes(u)) urls.push(u);
+    return urls;
   }
 
   shutdown(): void {
@@ -208,7 +225,7 @@ export class LeafNodeManager implements LeafHost {
 
   // ---- LeafHost ----
 
-  hubInfo(l: LeafConnection, afterConnect: boolean): Buffer {
+  hubInfo(l: LeafConnection, afterConnect: boolean, update = false): Buffer {
     const o = this.srv.options;
     const info: Record<string, unknown> = {
       server_id: this.srv.serverId,
@@ -226,13 +243,13 @@ export class LeafNodeManager implements LeafHost {
     if (afterConnect) {
       info.connect_info = true;
       info.remote_account = l.account;
-    } else {
+    } else if (!update) {
       info.nonce = nonce();
     }
     if (this.routes !== null) info.cluster = this.routes.name;
     info.api_lvl = 3;
     info.info_on_connect = true;
-    if (!this.opts.noAdvertise) info.leafnode_urls = [this.leafURL()];
+    if (!this.opts.noAdvertise) info.leafnode_urls = this.advertisedURLs();
     return Buffer.from(`INFO ${JSON.stringify(info)} \r\n`, "utf8");
   }
 
