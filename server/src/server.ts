@@ -15,7 +15,6 @@ import { RouteManager } from "./cluster/manager.js";
 import { LeafNodeManager } from "./leafnode/manager.js";
 import { GatewayManager } from "./gateway/manager.js";
 import { validateGateway } from "./config/gateway.js";
-import { validateGateway } from "./config/gateway.js";
 import { processMsg, type Forwarder } from "./deliver.js";
 import { InternalClient } from "./internal/client.js";
 import { startJetStream } from "./jetstream/start.js";
@@ -110,9 +109,6 @@ export class NatsServer implements ClientHost {
 
   async start(): Promise<void> {
     const o = this.options;
-    // nats-server checks the gateway when it starts (not with -t)
-    const gatewayErrors = validateGateway(o);
-    if (gatewayErrors.length > 0) throw new Error(gatewayErrors.join("; "));
     // nats-server checks the gateway when it starts (not with -t)
     const gatewayErrors = validateGateway(o);
     if (gatewayErrors.length > 0) throw new Error(gatewayErrors.join("; "));
