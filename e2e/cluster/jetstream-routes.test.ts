@@ -2,7 +2,8 @@
 // JetStream. Clients on the other members use the JetStream API (plain request/reply over the
 // routes), publish into the stream, get push deliveries on a deliver subject subscribed on another
 // member, fetch from a pull consumer, and ack across the route. On the wire a delivery crossing a
-// route is `RMSG $G <deliver subject> <ack reply>@<stream subject> <size>`, as nats-server sends it.
+// route is `RMSG $G <deliver subject> <ack reply>@<stream subject> <size>`, as nats-server sends it;
+// a nats-server member (no JetStream) reads natsts's deliveries that way too.
 
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KvWatchEntry } from "@nats-io/kv";
@@ -10,7 +11,7 @@ import type { Msg, NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { CLUSTER, clusterURL, conn, startMember, waitFor, waitForMesh } from "./helpers.js";
+import { CLUSTER, clusterURL, conn, startMember, startReferenceMember, waitFor, waitForMesh } from "./helpers.js";
 
 let js: ServerProcess;
 let b: ServerProcess;
@@ -173,6 +174,38 @@ describe("JetStream clients on members without JetStream", () => {
     expect((await kvc.get("app.a"))?.string()).toBe("3");
     expect((await kvc.get("app.b"))?.revision).toBe(2);
   });
+});
+
+describe("a nats-server member without JetStream", () => {
+  test("its clients use the natsts JetStream member: API, push deliveries under the stream subject, pull fetch, acks", async () => {
+    const ref = await startReferenceMember("REF", js, true);
+    await waitForMesh([js, b, c, ref]);
+    const nr = await client(ref);
+    const jsm = await jetstreamManager(nr, { timeout: 5000 });
+    await createStream(jsm, "MIXED", "mixed.>");
+    const got: Msg[] = [];
+    nr.subscribe("deliver.mixed", { callback: (_e, m) => {
+      got.push(m);
+      m.respond();
+    } });
+    await nr.flush();
+    await jsm.consumers.add("MIXED", { durable_name: "mp", deliver_subject: "deliver.mixed", ack_policy: AckPolicy.Explicit });
+    await jsm.consumers.add("MIXED", { durable_name: "ml", ack_policy: AckPolicy.Explicit });
+    const jsr = jetstream(nr, { timeout: 5000 });
+    for (let i = 1; i <= 5; i++) await jsr.publish(`mixed.${i}`, te.encode(`x${i}`));
+    await waitFor("5 push deliveries on nats-server", () => got.length >= 5);
+    expect(got.map((m) => m.subject)).toEqual(["mixed.1", "mixed.2", "mixed.3", "mixed.4", "mixed.5"]);
+    await waitAcked(jsm, "MIXED", "mp", 5);
+    const iter = await (await jsr.consumers.get("MIXED", "ml")).fetch({ max_messages: 5, expires: 5000 });
+    const pulled: string[] = [];
+    for await (const m of iter) {
+      pulled.push(m.subject);
+      await m.ackAck();
+      if (pulled.length === 5) break;
+    }
+    expect(pulled).toEqual(["mixed.1", "mixed.2", "mixed.3", "mixed.4", "mixed.5"]);
+    await waitAcked(jsm, "MIXED", "ml", 5);
+  }, 30_000);
 });
 
 describe("the wire format of JetStream deliveries over a route", () => {
