@@ -41,8 +41,6 @@ export interface ClusterServer {
   gatewayURL?(): string;
   /** host:port of this server's leafnode listener ("" without one, or when not advertised) */
   leafURL?(): string;
-  /** host:port of this server's leafnode listener ("" without one, or when not advertised) */
-  leafURL?(): string;
 }
 
 /** Told when a route registers or goes, and of gateway gossip over routes (the gateways follow route interest). */
@@ -266,8 +264,6 @@ export class RouteManager implements RouteHost {
     if (gatewayURL !== "") info.gateway_url = gatewayURL;
     const leafURL = this.srv.leafURL?.() ?? "";
     if (leafURL !== "") info.leafnode_urls = [leafURL];
-    const leafURL = this.srv.leafURL?.() ?? "";
-    if (leafURL !== "") info.leafnode_urls = [leafURL];
     return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
   }
 
@@ -338,7 +334,6 @@ export class RouteManager implements RouteHost {
     r.connectURLs = info.ldm === true ? [] : info.connect_urls ?? [];
     r.routeURL = this.peerRouteURL(r, info);
     r.gatewayURL = info.gateway_url ?? "";
-    r.leafURLs = info.leafnode_urls ?? [];
     r.leafURLs = info.leafnode_urls ?? [];
     if (r.configuredURL !== null) this.configuredPeer.set(r.configuredURL, r.remoteId);
     const existing = this.routes.get(r.remoteId);

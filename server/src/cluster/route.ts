@@ -29,8 +29,6 @@ export interface RouteInfo {
   gateway_url?: string;
   /** host:port of the peer's leafnode listener, for the spokes of this cluster */
   leafnode_urls?: string[];
-  /** host:port of the peer's leafnode listener, for the spokes of this cluster */
-  leafnode_urls?: string[];
   /** gateway gossip (1): a remote gateway some member of the cluster learned of */
   gateway_cmd?: number;
   gateway?: string;
@@ -89,8 +87,6 @@ export class Route implements RouteProtocolHandler, Publisher {
   routeURL = "";
   /** host:port of the peer's gateway listener, when it has one */
   gatewayURL = "";
-  /** host:port of the peer's leafnode listener(s), advertised to this server's spokes */
-  leafURLs: string[] = [];
   /** host:port of the peer's leafnode listener(s), advertised to this server's spokes */
   leafURLs: string[] = [];
   registered = false;
