@@ -1,4 +1,4 @@
-// Route configuration and the route INFO fields: /varz `cluster` as nats-server reports it for the
+// Route configuration and the route INFO fields: /varz `cluster` and /routez as nats-server reports them for the
 // same configuration, cluster advertise (the address gossiped to the other members), every field
 // nats-server puts in a route INFO accepted, and a nats-server that asks for route compression.
 
@@ -131,5 +131,43 @@ describe("route INFO from nats-server", () => {
     await waitFor("both messages", () => got.length >= 2 && back.length >= 2);
     expect(got.map((m) => m.string()).sort()).toEqual(["to nats-server", "to natsts"]);
     expect(back.map((m) => m.string()).sort()).toEqual(["to nats-server", "to natsts"]);
+  }, 30_000);
+});
+
+describe("/routez", () => {
+  test("the same fields as nats-server's, for every subs option", async () => {
+    const ours = await startMember("RZ1", null, ["-m", "-1"]);
+    const ref = await startServer("reference", {
+      name: "RZ2",
+      http: true,
+      config: `server_name: RZ2\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", pool_size: -1, routes: ["${clusterURL(ours)}"] }\n`,
+    });
+    const [no, nr] = await Promise.all([client(ours), client(ref)]);
+    no.subscribe("rz.>", { queue: "q1", callback: () => undefined });
+    no.subscribe("rz.plain", { callback: () => undefined });
+    nr.subscribe("rz.>", { queue: "q2", callback: () => undefined });
+    nr.subscribe("rz.plain", { callback: () => undefined });
+    await Promise.all([no.flush(), nr.flush()]);
+    type Route = Record<string, unknown> & { subscriptions: number };
+    const routeOf = async (p: ServerProcess, q: string): Promise<Route> => {
+      const rz = await monitor<{ routes: Route[] }>(p, `/routez${q}`);
+      return rz.routes[0];
+    };
+    await waitFor("both sides see two subscriptions", async () =>
+      (await routeOf(ours, ""))?.subscriptions === 2 && (await routeOf(ref, ""))?.subscriptions === 2);
+    for (const q of ["", "?subs=1", "?subs=detail"]) {
+      const [a, b] = await Promise.all([routeOf(ours, q), routeOf(ref, q)]);
+      expect(Object.keys(a), q).toEqual(Object.keys(b));
+      if (q === "?subs=1") expect([...(a.subscriptions_list as string[])].sort()).toEqual(["rz.>", "rz.plain"]);
+      if (q === "?subs=detail") {
+        const detail = (x: Route): Array<Record<string, unknown>> =>
+          [...(x.subscriptions_list_detail as Array<Record<string, unknown>>)].sort((m, n) => String(m.sid).localeCompare(String(n.sid)));
+        const da = detail(a);
+        const db = detail(b);
+        expect(da.map((d) => Object.keys(d))).toEqual(db.map((d) => Object.keys(d)));
+        expect(da.map((d) => d.sid)).toEqual(["$G rz.> q2", "$G rz.plain"]);
+        expect(db.map((d) => d.sid)).toEqual(["$G rz.> q1", "$G rz.plain"]);
+      }
+    }
   }, 30_000);
 });

@@ -63,10 +63,20 @@ export function buildRoutez(
       out_bytes: r.outBytes,
       subscriptions: r.subscriptionCount,
     };
-    if (subs === "list") j.subscriptions_list = r.remoteSubjects().map((s) => s.subject);
-    if (subs === "detail") {
-      j.subscriptions_list_detail = r.remoteSubjects().map((s) => ({ account: "$G", subject: s.subject, qgroup: s.queue ?? undefined }));
+    // empty lists are left out, as nats-server's omitempty does
+    if (subs === "list" && r.subscriptionCount > 0) j.subscriptions_list = r.remoteSubjects().map((s) => s.subject);
+    if (subs === "detail" && r.subscriptionCount > 0) {
+      // as nats-server: no account, the sid is "<account> <subject>[ <queue>]", the cid the route's
+      j.subscriptions_list_detail = r.remoteSubjects().map((s) => ({
+        subject: s.subject,
+        qgroup: s.queue ?? undefined,
+        sid: s.queue === null ? `$G ${s.subject}` : `$G ${s.subject} ${s.queue}`,
+        msgs: 0,
+        cid: r.cid,
+      }));
     }
+    // natsts does not compress routes: what nats-server reports for a route with compression off
+    j.compression = "off";
     list.push(j);
   }
   return { server_id: serverId, server_name: serverName, now: rfc3339Nano(now), num_routes: list.length, routes: list };
