@@ -1,5 +1,5 @@
-// Cutting the link between two cluster members: B's only route to A goes through a TCP proxy the
-// test controls (two servers, so no gossip offers another path; A has no routes of its own).
+// Cutting the link between two cluster members (A natsts or nats-server, B natsts): B's only route
+// to A goes through a TCP proxy the test controls (two servers, so no gossip offers another path; A has no routes of its own).
 // Cut (connections destroyed, new ones refused): both sides drop the route, B redials with
 // backoff (connect_backoff), messages published meanwhile are not delivered later, and after the heal the route
 // comes back with the interest changed during the cut. Frozen (connections stay open, nothing
@@ -7,7 +7,7 @@
 
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
+import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { TcpProxy } from "../lib/tcpproxy.js";
 import { CLUSTER, clusterURL, collect, conn, waitFor, waitInterest } from "./helpers.js";
 
@@ -42,11 +42,13 @@ async function waitRoutes(n: number, what: string, timeoutMs = 15_000): Promise<
   await waitFor(what, async () => (await routeCount(a)) === n && (await routeCount(b)) === n, timeoutMs);
 }
 
-beforeEach(async () => {
-  a = await startServer("natsts", {
+async function startPair(aKind: ServerKind): Promise<void> {
+  // a nats-server A keeps one route connection per peer (pool_size -1), so that the proxy carries it all
+  const pool = aKind === "reference" ? ", pool_size: -1" : "";
+  a = await startServer(aKind, {
     name: "A",
     http: true,
-    config: `server_name: A\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1" }\n`,
+    config: `server_name: A\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1"${pool} }\n`,
   });
   const hp = /:\/\/([^:]+):(\d+)/.exec(clusterURL(a));
   if (hp === null) throw new Error(`A's cluster URL ${clusterURL(a)}`);
@@ -57,7 +59,7 @@ beforeEach(async () => {
     config: `server_name: B\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", routes: ["nats-route://${proxy.address}"], connect_backoff: true }\n`,
   });
   await waitRoutes(1, "the route between A and B");
-});
+}
 
 afterEach(async () => {
   await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
@@ -70,7 +72,9 @@ afterAll(stopAll);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe("a route through a proxy that is cut", () => {
+describe.each(["natsts", "reference"] as ServerKind[])("a route from natsts to %s A through a proxy that is cut", (aKind) => {
+  beforeEach(() => startPair(aKind));
+
   test("both sides drop the route, B redials with backoff, and after the heal messages flow exactly once", async () => {
     const [na, nb] = await Promise.all([client(a), client(b)]);
     const got = collect(na, "part.>");
@@ -124,7 +128,7 @@ describe("a route through a proxy that is cut", () => {
 
     proxy.freeze();
     await waitRoutes(0, "the route down on both sides by ping timeout", 10_000);
-    expect(a.stderr() + a.stdout()).toMatch(/Route connection to B closed: Stale Connection/);
+    expect(a.stderr() + a.stdout()).toMatch(aKind === "natsts" ? /Route connection to B closed: Stale Connection/ : /Stale Connection/);
     expect(b.stderr() + b.stdout()).toMatch(/Route connection to A closed: Stale Connection/);
     nb.publish("frz.a", "lost");
     await nb.flush();
