@@ -34,7 +34,7 @@ describe("gateway checks at start", () => {
     const nat = run(natstsServerCommand(), conf);
     expect(ref.status).not.toBe(0);
     expect(ref.out).toContain(text);
-    expect(nat.status).not.toBe(0);
+    expect(nat.status, nat.out).not.toBe(0);
     expect(nat.out).toContain(text);
     // and both accept the file with -t
     expect(run(referenceServerCommand(), conf, ["-t"]).status).toBe(0);
