@@ -319,6 +319,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   laterInfo(g: Gateway, info: GatewayInfo): void {
     if (!g.outbound) {
+      // commands come on the other direction; here only the peer's own INFO counts
+      if (info.gateway_cmd !== undefined || (info.gateway !== undefined && info.gateway !== g.remoteName)) return;
       // the inbound peer's own INFO: its cluster's gateway URLs; connect back if not connected yet
       g.remoteServerName = info.server_name ?? g.remoteServerName;
       const urls = info.gateway_urls ?? [];
