@@ -112,3 +112,35 @@ describe.each([
     await expect(r1.request("mxnone.svc", "z", { timeout: 5000 })).rejects.toThrow(/no responders/i);
   });
 });
+
+describe.each([
+  ["nats-server relays, natsts learns", "reference" as ServerKind, "natsts" as ServerKind],
+  ["natsts relays, nats-servers learn", "natsts" as ServerKind, "reference" as ServerKind],
+])("gateway gossip between three clusters: %s", (_title, relay, member) => {
+  test("two clusters that only know the third connect to each other and exchange messages", async () => {
+    const tag = relay === "natsts" ? "GN" : "GR";
+    const hub = await startMember({ kind: relay, name: `${tag}H1`, cluster: `${tag}H`, http: true });
+    const toHub = [{ name: `${tag}H`, urls: [gatewayURL(hub)] }];
+    const first = await startMember({ kind: member, name: `${tag}P1`, cluster: `${tag}P`, gateways: toHub, http: true });
+    const second = await startMember({ kind: "natsts", name: `${tag}Q1`, cluster: `${tag}Q`, gateways: toHub, http: true });
+    await Promise.all([
+      waitOutbound(first, [`${tag}H`, `${tag}Q`]),
+      waitOutbound(second, [`${tag}H`, `${tag}P`]),
+      waitOutbound(hub, [`${tag}P`, `${tag}Q`]),
+    ]);
+    const [p, q] = await Promise.all([client(first), client(second)]);
+    const atQ = collect(q, "gos.p");
+    const atP = collect(p, "gos.q");
+    await Promise.all([q.flush(), p.flush()]);
+    await waitInterest(p, [q], 20_000);
+    await waitInterest(q, [p], 20_000);
+    for (let i = 0; i < 10; i++) {
+      p.publish("gos.p", `p${i}`);
+      q.publish("gos.q", `q${i}`);
+    }
+    await Promise.all([p.flush(), q.flush()]);
+    await waitFor("10 messages each way", () => atQ.length >= 10 && atP.length >= 10);
+    expect(atQ.map((m) => m.string())).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`));
+    expect(atP.map((m) => m.string())).toEqual(Array.from({ length: 10 }, (_, i) => `q${i}`));
+  });
+});
