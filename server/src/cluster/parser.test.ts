@@ -53,6 +53,32 @@ describe("RouteParser", () => {
     ]);
   });
 
+  it("reads RMSG lines the same on the byte fast path and the general path", () => {
+    const { h, events } = recorder();
+    const p = new RouteParser(h, 1024);
+    p.parse(Buffer.from(
+      "RMSG $G a.b 1\r\nx\r\n" + // fast
+        "RMSG $G  a.b 1\r\nx\r\n" + // double space: general
+        "RMSG\t$G a.b 1\r\nx\r\n" + // tab: general
+        "RMSG $G a.b r.1 1 \r\nx\r\n" + // trailing space: general
+        "RMSG ACC a.b r.1 1\r\nx\r\n" + // another account, fast
+        "RMSG $G a.b | q 1\r\nx\r\n" + // queue marker: general
+        "RMSG $G a.b + r q 0\r\n\r\n",
+    ));
+    expect(events).toEqual([
+      ["MSG", "$G", "a.b", null, [], -1, "x"],
+      ["MSG", "$G", "a.b", null, [], -1, "x"],
+      ["MSG", "$G", "a.b", null, [], -1, "x"],
+      ["MSG", "$G", "a.b", "r.1", [], -1, "x"],
+      ["MSG", "ACC", "a.b", "r.1", [], -1, "x"],
+      ["MSG", "$G", "a.b", null, ["q"], -1, "x"],
+      ["MSG", "$G", "a.b", "r", ["q"], -1, ""],
+    ]);
+    for (const bad of ["RMSG $G a.b 1x\r\n", "RMSG $G a.b +\r\n", "RMSG $G a.b r + 1\r\nx\r\n", "RMSG $G a.b 99999999\r\n"]) {
+      expect(() => new RouteParser(recorder().h, 1024).parse(Buffer.from(bad)), bad).toThrow(RouteParseError);
+    }
+  });
+
   it("rejects garbage", () => {
     const bad = ["GARBAGE\r\n", "RMSG $G foo x\r\n", "RS+ $G\r\n", "RMSG $G foo 2\r\nhiXX", "RS+ $G foo q -1\r\n", "HMSG $G foo 5 2\r\n"];
     for (const b of bad) {

@@ -22,11 +22,13 @@ export class RouteParseError extends Error {
 
 const MAX_LINE = 64 * 1024;
 
+const NO_QUEUES: readonly string[] = [];
+
 interface PendingMsg {
   account: string;
   subject: string;
   reply: string | null;
-  queues: string[];
+  queues: readonly string[];
   hdrLen: number;
   size: number;
 }
@@ -34,6 +36,8 @@ interface PendingMsg {
 export class RouteParser {
   private buf: Buffer = Buffer.alloc(0);
   private msg: PendingMsg | null = null;
+  /** token boundaries of the message line being read (plainRMSG) */
+  private readonly cuts = new Int32Array(8);
 
   constructor(
     private readonly h: RouteProtocolHandler,
@@ -61,15 +65,59 @@ export class RouteParser {
         break;
       }
       const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
-      const line = b.toString("latin1", pos, end);
+      const start = pos;
       pos = nl + 1;
-      this.line(line);
+      // the common message, `RMSG <account> <subject> [<reply>] <size>`, read from the bytes
+      if (b[start] === 0x52 && b[start + 1] === 0x4d && b[start + 2] === 0x53 && b[start + 3] === 0x47 && b[start + 4] === 0x20) {
+        if (this.plainRMSG(b, start + 5, end)) continue;
+      }
+      this.line(b.toString("latin1", start, end));
     }
     this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
   }
 
+  /**
+   * RMSG arguments without queue groups, separated by single spaces; false (nothing consumed) for
+   * anything else, which the general path then reads.
+   */
+  private plainRMSG(b: Buffer, from: number, end: number): boolean {
+    const cuts = this.cuts;
+    let n = 0;
+    let tokenStart = from;
+    for (let i = from; i <= end; i++) {
+      const c = i === end ? 0x20 : b[i];
+      if (c === 0x09) return false;
+      if (c !== 0x20) continue;
+      if (i === tokenStart || n === 4) return false;
+      cuts[n * 2] = tokenStart;
+      cuts[n * 2 + 1] = i;
+      n++;
+      tokenStart = i + 1;
+    }
+    if (n !== 3 && n !== 4) return false;
+    // `+`/`|` markers (queue groups) go the general way
+    if (n === 4 && cuts[5] - cuts[4] === 1 && (b[cuts[4]] === 0x2b || b[cuts[4]] === 0x7c)) return false;
+    let size = 0;
+    const sizeFrom = cuts[(n - 1) * 2];
+    const sizeTo = cuts[(n - 1) * 2 + 1];
+    if (sizeTo - sizeFrom > 15) return false;
+    for (let i = sizeFrom; i < sizeTo; i++) {
+      const d = b[i] - 0x30;
+      if (d < 0 || d > 9) return false;
+      size = size * 10 + d;
+    }
+    if (size > this.maxPayload + 64 * 1024) throw new RouteParseError("message payload too large");
+    const account = cuts[1] - cuts[0] === 2 && b[cuts[0]] === 0x24 && b[cuts[0] + 1] === 0x47 ? "$G" : b.toString("latin1", cuts[0], cuts[1]);
+    const subject = b.toString("latin1", cuts[2], cuts[3]);
+    const reply = n === 4 ? b.toString("latin1", cuts[4], cuts[5]) : null;
+    this.msg = { account, subject, reply, queues: NO_QUEUES, hdrLen: -1, size };
+    return true;
+  }
+
   private line(line: string): void {
-    const sp = line.indexOf(" ");
+    let sp = line.indexOf(" ");
+    const tab = line.indexOf("\t");
+    if (tab >= 0 && (sp < 0 || tab < sp)) sp = tab;
     const word = sp < 0 ? line : line.slice(0, sp);
     // messages come in upper case; anything else is normalised
     const op = word === "RMSG" || word === "HMSG" ? word : word.toUpperCase();
