@@ -101,6 +101,14 @@ describe("inbound gateway connection, against nats-server", () => {
     await waitFor("2 messages from the peer", () => got.length >= 2);
     expect(got.map((m) => m.string())).toEqual(["hi", "ho"]);
   });
+
+  test("a message for an account without interest gets A- (the peer stops sending for it), as from nats-server", async () => {
+    for (const kind of ["natsts", "reference"] as const) {
+      const { raw } = get(kind);
+      await raw.write("RMSG OTHER foo 2\r\nhi\r\n");
+      await raw.read(untilText("A- OTHER\r\n"), 5000);
+    }
+  });
 });
 
 /** A gateway peer natsts dials: answers with INFO (no gateway_iom) and records what it gets. */

@@ -95,6 +95,8 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   rtt = 0;
   /** the remote's interest in the global account (outbound connections) */
   interest = new OutboundInterest(false);
+  /** accounts the remote was told this cluster has no interest in (A-), inbound connections */
+  readonly accountsRefused = new Set<string>();
   /** the remote takes `_GR_.` replies (gateway_nrp) */
   newReplyPrefix = true;
   readonly host: string;

@@ -363,7 +363,14 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   }
 
   message(g: Gateway, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
-    if (account !== GLOBAL) return;
+    if (account !== GLOBAL) {
+      // natsts has only the global account: the sender (optimistic for this account) stops after A-
+      if (!g.outbound && !g.accountsRefused.has(account)) {
+        g.accountsRefused.add(account);
+        g.sendText(`A- ${account}\r\n`);
+      }
+      return;
+    }
     this.srv.counters.inMsgs++;
     this.srv.counters.inBytes += payload.length;
     this.router.deliverInbound(g, subject, reply, queues, hdrLen, payload);
