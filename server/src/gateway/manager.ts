@@ -18,6 +18,7 @@ import { COMPAT_VERSION } from "../version.js";
 import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo, type Refusal } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
+import { CMD_ALL_SUBS_COMPLETE, CMD_ALL_SUBS_START, CMD_GOSSIP, cmdInfo, decodeAccount, gossipInfo, routeGossipLine } from "./info.js";
 import { gatewayHash } from "./reply.js";
 import { GatewayRouter, type ReplyOrigin } from "./routing.js";
 
@@ -41,9 +42,6 @@ export interface GatewayTotals {
 
 const GATEWAY_PING_CAP = 15_000;
 const MAX_BACKOFF = 5_000;
-const CMD_GOSSIP = 1;
-const CMD_ALL_SUBS_START = 2;
-const CMD_ALL_SUBS_COMPLETE = 3;
 
 export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** registered outbound connections by remote gateway name */
@@ -284,7 +282,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     // tell it of the other clusters this one knows, so that it connects to them too
     for (const r of this.remotes.all()) {
       if (r.name === name || !this.outbound.has(r.name)) continue;
-      g.sendText(gossipInfo(r.name, r.urls()));
+      g.sendText(gossipInfo(this.srv.serverId, r.name, r.urls()));
     }
     return null;
   }
@@ -467,30 +465,4 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     }
     return t;
   }
-}
-
-/** INFO with an interest-mode command for an account (payload: the account name, base64 as Go's []byte). */
-function cmdInfo(gateway: string, cmd: number, account: string): string {
-  const info = {
-    server_id: "", server_name: "", version: "", proto: 0, go: "", host: "", port: 0, headers: false, max_payload: 0,
-    gateway, gateway_cmd: cmd, gateway_cmd_payload: Buffer.from(account, "utf8").toString("base64"),
-  };
-  return `INFO ${JSON.stringify(info)}\r\n`;
-}
-
-function gossipInfo(gateway: string, urls: string[]): string {
-  const info = {
-    server_id: "", server_name: "", version: "", proto: 0, go: "", host: "", port: 0, headers: false, max_payload: 0,
-    gateway, gateway_urls: urls, gateway_cmd: CMD_GOSSIP,
-  };
-  return `INFO ${JSON.stringify(info)}\r\n`;
-}
-
-/** Gateway gossip over a route: the members connect to the remote gateway too. */
-function routeGossipLine(serverId: string, gateway: string, urls: string[]): string {
-  return `INFO ${JSON.stringify({ server_id: serverId, gateway, gateway_urls: urls, gateway_cmd: CMD_GOSSIP })}\r\n`;
-}
-
-function decodeAccount(payload: string | undefined): string {
-  return payload === undefined ? "" : Buffer.from(payload, "base64").toString("utf8");
 }
