@@ -1,13 +1,14 @@
 // Route configuration and the route INFO fields: /varz `cluster` and /routez as nats-server reports them for the
 // same configuration, cluster advertise (the address gossiped to the other members), every field
-// nats-server puts in a route INFO accepted, and a nats-server that asks for route compression.
+// nats-server puts in a route INFO accepted, a nats-server that asks for route compression, and
+// connect_retries for a route learned by gossip.
 
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText } from "../lib/raw.js";
 import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { TcpProxy } from "../lib/tcpproxy.js";
-import { CLUSTER, clusterURL, collect, conn, startMember, waitFor, waitInterest } from "./helpers.js";
+import { CLUSTER, clusterURL, collect, conn, connectURLs, startMember, waitFor, waitInterest } from "./helpers.js";
 
 const open: NatsConnection[] = [];
 const proxies: TcpProxy[] = [];
@@ -170,6 +171,31 @@ describe("/routez", () => {
         expect(da.map((d) => d.sid)).toEqual(["$G rz.> q2", "$G rz.plain"]);
         expect(db.map((d) => d.sid)).toEqual(["$G rz.> q1", "$G rz.plain"]);
       }
+    }
+  }, 30_000);
+});
+
+describe("connect_retries", () => {
+  test("a route learned by gossip is tried connect_retries + 1 times, then given up", async () => {
+    const a = await startMember("CR1", null);
+    const b = await startMember("CR2", a, ["--connect_retries", "2"]);
+    await waitFor("CR2 routed to CR1", async () => (await connectURLs(b)).length === 2);
+    // a peer of CR1 whose route address (a refusing proxy) CR1 gossips to CR2
+    const proxy = await TcpProxy.start({ host: "127.0.0.1", port: 9 });
+    proxies.push(proxy);
+    proxy.cut("refuse");
+    const r = await rawConnect(portOf(clusterURL(a)));
+    try {
+      await r.read(untilLine);
+      await r.write(`CONNECT {"echo":true,"verbose":false,"pedantic":false,"headers":true,"name":"NGHOST","cluster":"${CLUSTER}"}\r\n`);
+      await r.write(`INFO {"server_id":"NGHOST","server_name":"GHOST","host":"127.0.0.1","port":${proxy.port},"cluster":"${CLUSTER}"}\r\nPING\r\n`);
+      await r.read(untilText("PONG\r\n"), 5000);
+      await waitFor("CR2 dialing the gossiped address", () => proxy.attempts >= 1);
+      // one attempt a second: three within about two seconds, none after
+      await new Promise((res) => setTimeout(res, 6000));
+      expect(proxy.attempts).toBe(3);
+    } finally {
+      r.close();
     }
   }, 30_000);
 });
