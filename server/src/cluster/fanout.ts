@@ -3,7 +3,7 @@
 // peer has interest, each queue group to at most one server cluster-wide.
 
 import type { SubLike, SublistObserver } from "../sublist/sublist.js";
-import type { Route } from "./route.js";
+import { msgLine, type Route } from "./route.js";
 
 interface Interest {
   readonly subject: string;
@@ -75,12 +75,15 @@ export function forwardToRoutes(
   let plain: Route[] | null = null;
   let groups: Map<string, Array<{ route: Route; weight: number }>> | null = null;
   let sent = 0;
+  // the same RMSG line for every route without queue groups: built once
+  let line: string | null = null;
   for (const route of routes) {
     const m = route.interest.match(subject);
     if (m.qsubs.length === 0) {
       // no queue group can be picked on this route: send now (the common case, no allocations)
       if (m.psubs.length > 0) {
-        route.sendMsg(subject, reply, NO_QUEUES, hdrLen, payload);
+        line ??= msgLine(subject, reply, NO_QUEUES, hdrLen, payload.length);
+        route.sendMsgLine(line, payload);
         sent++;
       }
       continue;

@@ -73,6 +73,14 @@ const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
 const CRLF = Buffer.from("\r\n");
 
+/** `RMSG|HMSG $G <subject> [reply | + reply queues | \| queues] [hdr] <size>\r\n` */
+export function msgLine(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, size: number): string {
+  let mid = "";
+  if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
+  else if (reply !== null) mid = ` ${reply}`;
+  return hdrLen >= 0 ? `HMSG ${GLOBAL} ${subject}${mid} ${hdrLen} ${size}\r\n` : `RMSG ${GLOBAL} ${subject}${mid} ${size}\r\n`;
+}
+
 export class Route implements RouteProtocolHandler, Publisher {
   readonly kind = "route";
   readonly opts = { echo: true, noResponders: false };
@@ -289,13 +297,14 @@ export class Route implements RouteProtocolHandler, Publisher {
   /** RMSG/HMSG to the peer; `queues` are the queue groups the peer is picked for. */
   sendMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
     if (this.closed) return;
-    let mid = "";
-    if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
-    else if (reply !== null) mid = ` ${reply}`;
-    const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
-    const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
-    if (this.srv.logger.traceEnabled) this.trace(`->> [${line}]`);
-    this.outbound.appendString(`${line}\r\n`);
+    this.sendMsgLine(msgLine(subject, reply, queues, hdrLen, payload.length), payload);
+  }
+
+  /** A message whose RMSG/HMSG line (with CRLF, from msgLine) is already built: one line for every route. */
+  sendMsgLine(line: string, payload: Buffer): void {
+    if (this.closed) return;
+    if (this.srv.logger.traceEnabled) this.trace(`->> [${line.slice(0, -2)}]`);
+    this.outbound.appendString(line);
     this.outbound.append(payload);
     this.outbound.append(CRLF);
     this.outMsgs++;
