@@ -269,8 +269,10 @@ export class NatsServer implements ClientHost {
     end: number,
     presentAs: string | null = null,
   ): number {
-    if (this.gateways !== null && subject.startsWith("_GR_.")) {
-      if (this.gateways.handleReply(from, subject, reply, hdrLen, src.subarray(start, end), "client")) return 1;
+    if (this.gateways !== null) {
+      // a gateway reply, or the reply of another cluster's request: straight back to its cluster and server
+      const routed = subject.startsWith("_GR_.") ? subject : this.gateways.routedReply(subject);
+      if (routed !== undefined && this.gateways.handleReply(from, routed, reply, hdrLen, src.subarray(start, end), "client", presentAs)) return 1;
     }
     if (this.shortcut !== null && presentAs === null && this.forwarders.length === 0) {
       const n = this.shortcut.deliver(from, subject, reply, hdrLen, src, start, end);
@@ -305,7 +307,10 @@ export class NatsServer implements ClientHost {
   ): void {
     this.counters.inMsgs++;
     this.counters.inBytes += payload.length;
-    if (this.gateways !== null && subject.startsWith("_GR_.") && this.gateways.handleReply(from, subject, reply, hdrLen, payload, "route")) return;
+    if (this.gateways !== null) {
+      if (subject.startsWith("_GR_.") && this.gateways.handleReply(from, subject, reply, hdrLen, payload, "route", presentAs)) return;
+      if (reply !== null && reply.startsWith("_GR_.")) reply = this.gateways.localReply(reply);
+    }
     processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, presentAs, null, queues);
   }
 

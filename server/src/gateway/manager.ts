@@ -20,6 +20,7 @@ import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
 import { CMD_ALL_SUBS_COMPLETE, CMD_ALL_SUBS_START, CMD_GOSSIP, cmdInfo, decodeAccount, gossipInfo, routeGossipLine } from "./info.js";
 import { gatewayHash } from "./reply.js";
+import { GatewayReplyMap } from "./replymap.js";
 import { GatewayRouter, type ReplyOrigin } from "./routing.js";
 
 /** What the gateways need from their server. */
@@ -58,6 +59,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** routes by the gateway hash of the peer's server id (where `_GR_.` replies for it go) */
   private readonly routeHash = new Map<string, Route>();
   private readonly router: GatewayRouter;
+  private readonly replies: GatewayReplyMap;
   private readonly observedRoutes = new Set<Route>();
   private routes: RouteManager | null = null;
   private listener: NetServer | null = null;
@@ -70,7 +72,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     this.remotes = new RemoteGateways(opts.name);
     for (const r of opts.gateways) this.remotes.configure(r.name, r.urls);
     this.interest = new ClusterInterest((subject, queue, present) => this.announce(subject, queue, present));
-    this.router = new GatewayRouter(srv.sublist, srv.logger, this.outbound, this.routeHash, () => this.routes, gatewayHash(opts.name), gatewayHash(srv.serverId));
+    this.replies = new GatewayReplyMap(gatewayHash(opts.name));
+    this.router = new GatewayRouter(srv.sublist, srv.logger, this.outbound, this.routeHash, () => this.routes, this.replies, gatewayHash(opts.name), gatewayHash(srv.serverId));
   }
 
   get name(): string {
@@ -448,8 +451,18 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   }
 
   /** A message on a `_GR_.` subject (see GatewayRouter.handleReply); false when it is not one. */
-  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: ReplyOrigin): boolean {
-    return this.router.handleReply(from, subject, reply, hdrLen, payload, origin);
+  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: ReplyOrigin, presentAs: string | null = null): boolean {
+    return this.router.handleReply(from, subject, reply, hdrLen, payload, origin, presentAs);
+  }
+
+  /** The reply local subscribers see for `reply` (another cluster's `_GR_.` prefix removed and remembered). */
+  localReply(reply: string): string {
+    return this.replies.localReply(reply);
+  }
+
+  /** The `_GR_.` subject a local publish on `subject` goes to, when `subject` is a remembered reply. */
+  routedReply(subject: string): string | undefined {
+    return this.replies.routed(subject);
   }
 
   // ---- monitoring ----

@@ -5,6 +5,7 @@ import { Sublist } from "../sublist/sublist.js";
 import type { Gateway } from "./connection.js";
 import { OutboundInterest } from "./interest.js";
 import { gatewayHash } from "./reply.js";
+import { GatewayReplyMap } from "./replymap.js";
 import { GatewayRouter } from "./routing.js";
 
 interface Sent {
@@ -45,7 +46,7 @@ const logger = new Logger({ debug: false, trace: false, logtime: false, logtimeU
 
 function router(gateways: Gateway[], sublist = new Sublist<Subscription>()): GatewayRouter {
   const outbound = new Map(gateways.map((g) => [g.remoteName, g]));
-  return new GatewayRouter(sublist, logger, outbound, new Map(), () => null, gatewayHash("A"), gatewayHash("NSERVER"));
+  return new GatewayRouter(sublist, logger, outbound, new Map(), () => null, new GatewayReplyMap(gatewayHash("A")), gatewayHash("A"), gatewayHash("NSERVER"));
 }
 
 describe("GatewayRouter.forward", () => {

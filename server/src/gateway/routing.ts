@@ -6,11 +6,13 @@
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { RouteManager } from "../cluster/manager.js";
 import type { Route } from "../cluster/route.js";
-import { processMsg, type Forwarder } from "../deliver.js";
+import { splitShownSubject } from "../cluster/shown-subject.js";
+import { processMsg, replyWithShownSubject, type Forwarder } from "../deliver.js";
 import type { Logger } from "../logger.js";
 import type { Sublist } from "../sublist/sublist.js";
 import type { Gateway } from "./connection.js";
 import { gatewayHash, mapReply, parseGatewayReply } from "./reply.js";
+import type { GatewayReplyMap } from "./replymap.js";
 
 /** where a `_GR_.` message came from: a local client, a route, or a gateway */
 export type ReplyOrigin = "client" | "route" | "gateway";
@@ -24,16 +26,24 @@ export class GatewayRouter {
     /** routes by the gateway hash of the peer's server id */
     private readonly routeHash: ReadonlyMap<string, Route>,
     private readonly routes: () => RouteManager | null,
+    /** replies of other clusters' requests delivered here, and their way back */
+    private readonly replies: GatewayReplyMap,
     readonly clusterHash: string,
     readonly serverHash: string,
   ) {}
 
-  /** A message from a remote cluster: local subscribers, then this cluster's routes (never other gateways). */
+  /**
+   * A message from a remote cluster: local subscribers (with the reply as clients expect it: no
+   * `_GR_.` prefix, a JetStream delivery under its stream subject), then this cluster's routes
+   * with the reply as it came (never other gateways).
+   */
   deliverInbound(g: Gateway, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
     if (this.handleReply(g, subject, reply, hdrLen, payload, "gateway")) return;
+    const shown = splitShownSubject(reply);
+    const local = shown.reply !== null ? this.replies.localReply(shown.reply) : null;
     const routes = this.routes();
-    const fwd = routes !== null && routes.routes.size > 0 ? [new RoutesForQueues(routes, queues)] : null;
-    processMsg(this.sublist, g, subject, reply, hdrLen, payload, 0, payload.length, null, fwd, queues);
+    const fwd = routes !== null && routes.routes.size > 0 ? [new RoutesForQueues(routes, queues, reply)] : null;
+    processMsg(this.sublist, g, subject, local, hdrLen, payload, 0, payload.length, shown.presentAs, fwd, queues);
   }
 
   forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
@@ -79,6 +89,9 @@ export class GatewayRouter {
   }
 
   hasInterest(subject: string): boolean {
+    if (this.replies.routed(subject) !== undefined) return true;
+    const gr = parseGatewayReply(subject);
+    if (gr !== null) return this.reachable(gr.clusterHash, gr.serverHash);
     for (const g of this.outbound.values()) {
       const m = g.interest.match(subject);
       if (m.plain || m.queues.length > 0) return true;
@@ -92,14 +105,25 @@ export class GatewayRouter {
    * (a message from a client or a gateway) or that cluster's gateway (a message from a client or
    * a route). Returns false when `subject` is not a gateway reply.
    */
-  handleReply(from: Publisher, subject: string, reply: string | null, hdrLen: number, payload: Buffer, origin: ReplyOrigin): boolean {
+  handleReply(
+    from: Publisher,
+    subject: string,
+    reply: string | null,
+    hdrLen: number,
+    payload: Buffer,
+    origin: ReplyOrigin,
+    /** a JetStream delivery's shown subject, when the caller has split it off the reply */
+    presentAs: string | null = null,
+  ): boolean {
     const gr = parseGatewayReply(subject);
     if (gr === null) return false;
+    if (gr.clusterHash === this.clusterHash && gr.serverHash === this.serverHash) {
+      const shown = presentAs !== null ? { reply, presentAs } : splitShownSubject(reply);
+      processMsg(this.sublist, from, gr.subject, shown.reply, hdrLen, payload, 0, payload.length, shown.presentAs, null);
+      return true;
+    }
+    reply = replyWithShownSubject(reply, presentAs);
     if (gr.clusterHash === this.clusterHash) {
-      if (gr.serverHash === this.serverHash) {
-        processMsg(this.sublist, from, gr.subject, reply, hdrLen, payload, 0, payload.length, null, null);
-        return true;
-      }
       const r = this.routeHash.get(gr.serverHash);
       if (r !== undefined && origin !== "route") r.sendMsg(subject, reply, [], hdrLen, payload);
       else this.logger.debug(`No route to the server of gateway reply ${subject}`);
@@ -119,6 +143,13 @@ export class GatewayRouter {
     return true;
   }
 
+
+  /** Whether a `_GR_.` reply for this cluster and server can be sent on (JetStream asks before delivering). */
+  private reachable(clusterHash: string, serverHash: string): boolean {
+    if (clusterHash === this.clusterHash) return serverHash === this.serverHash || this.routeHash.has(serverHash);
+    for (const g of this.outbound.values()) if (gatewayHash(g.remoteName) === clusterHash) return true;
+    return false;
+  }
 }
 
 /**
@@ -129,9 +160,12 @@ class RoutesForQueues implements Forwarder {
   constructor(
     private readonly routes: RouteManager,
     private readonly queues: readonly string[],
+    /** the reply as it came over the gateway (the route peers map it themselves) */
+    private readonly reply: string | null,
   ) {}
 
-  forward(subject: string, reply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
+  forward(subject: string, _shownReply: string | null, hdrLen: number, payload: Buffer, served: Set<string>): number {
+    const reply = this.reply;
     for (const r of this.routes.routes.values()) {
       for (const g of r.interest.match(subject).qsubs) {
         const q = g[0]?.queue;
