@@ -127,8 +127,10 @@ describe("supercluster of 3 x 3 natsts servers", () => {
 
   test("request/reply across clusters with the official client, and no responders", async () => {
     const [c3, a2, b2] = await Promise.all(["C3", "A2", "B2"].map((n) => client(n)));
+    const replies: string[] = [];
     c3.subscribe("sc.svc.echo", { callback: (err, m) => {
       if (err !== null) throw err;
+      replies.push(m.reply ?? "");
       m.respond(`echo:${m.string()}`);
     } });
     c3.subscribe("sc.svc.q", { queue: "svc", callback: (err, m) => {
@@ -142,6 +144,9 @@ describe("supercluster of 3 x 3 natsts servers", () => {
       expect((await a2.request("sc.svc.echo", `a${i}`, { timeout: 5000 })).string()).toBe(`echo:a${i}`);
       expect((await b2.request("sc.svc.q", `b${i}`, { timeout: 5000 })).string()).toBe(`q:b${i}`);
     }
+    // the responder sees the requester's own inbox (the _GR_. mapping stays between the servers), as with nats-server
+    expect(replies.length).toBe(10);
+    for (const r of replies) expect(r).toMatch(/^_INBOX\./);
     await expect(a2.request("sc.svc.nobody", "x", { timeout: 5000 })).rejects.toThrow(/no responders/i);
   });
 
