@@ -1,9 +1,8 @@
-// The cluster: the route listener, solicited routes (configured ones retried with backoff,
-// gossiped ones tried connect_retries+1 times), the registry of connected peers with duplicate
-// resolution, INFO gossip for a full mesh, and the client URLs of the other members.
+// The cluster: the route listener, the routes dialed (dialer.ts), the registry of connected peers
+// with duplicate resolution, INFO gossip for a full mesh, and the client URLs of the other members.
 
 import { randomBytes } from "node:crypto";
-import { connect, type Server as NetServer, type Socket } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import { listenTCP } from "../listen.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { parseRouteURL } from "../config/cluster.js";
@@ -11,6 +10,7 @@ import type { ClusterOptions } from "../config/options.js";
 import type { Logger } from "../logger.js";
 import type { SubLike, Sublist, SublistObserver } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
+import { type DialHost, RouteDialer } from "./dialer.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
 import { GLOBAL, type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
@@ -50,17 +50,15 @@ export interface RouteObserver {
   gatewayGossip(r: Route, info: RouteInfo): void;
 }
 
-const MAX_BACKOFF = 30_000;
 const ROUTE_PING_CAP = 30_000;
 
-export class RouteManager implements RouteHost {
+export class RouteManager implements RouteHost, DialHost {
   /** registered routes by remote server id */
   readonly routes = new Map<string, Route>();
   private readonly connections = new Set<Route>();
   readonly routeObservers: RouteObserver[] = [];
-  private readonly implicitDialing = new Set<string>();
   private readonly configuredPeer = new Map<string, string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly dialer = new RouteDialer(this);
   private readonly local: LocalInterest;
   /** told of every subscription the peers announce (leaf nodes pass the cluster's interest on) */
   readonly remoteInterestObservers: SublistObserver<SubLike>[] = [];
@@ -110,7 +108,7 @@ export class RouteManager implements RouteHost {
     this.listener = listener;
     this.port = port;
     this.logger.info(`Listening for route connections on ${o.host}:${this.port}`);
-    for (const url of o.routes) this.solicitConfigured(url, 0);
+    for (const url of o.routes) this.dialer.solicitConfigured(url);
   }
 
   /** nats-route://host:port of the listener, as other servers reach it */
@@ -136,8 +134,7 @@ export class RouteManager implements RouteHost {
 
   shutdown(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.dialer.stop();
     this.listener?.close();
     for (const r of [...this.connections]) r.close("Server Shutdown");
     this.srv.sublist.removeObserver(this.local);
@@ -157,74 +154,25 @@ export class RouteManager implements RouteHost {
     r.begin();
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.stopped) fn();
-    }, ms);
-    this.timers.add(t);
+  // ---- DialHost ----
+
+  isStopped(): boolean {
+    return this.stopped;
   }
 
-  /** A configured route: kept up for as long as the server runs. */
-  private solicitConfigured(url: string, attempt: number): void {
+  configuredUp(url: string): boolean {
     const peer = this.configuredPeer.get(url);
-    if (peer !== undefined && this.routes.has(peer)) {
-      // connected (maybe by the peer's own dial): look again later
-      this.later(1000, () => this.solicitConfigured(url, 0));
-      return;
-    }
-    this.dial(url, url, (ok) => {
-      const delay = ok ? 1000 : this.retryDelay(attempt);
-      this.later(delay, () => this.solicitConfigured(url, ok ? 0 : attempt + 1));
-    });
+    return peer !== undefined && this.routes.has(peer);
   }
 
-  /** As nats-server: a fixed second between attempts, doubling up to 30 s with connect_backoff. */
-  private retryDelay(failedAttempt: number): number {
-    if (this.opts.connectBackoff !== true) return 1000;
-    return Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(failedAttempt, 5));
-  }
-
-  /** A route learned by gossip: tried connect_retries+1 times, not re-dialed once it closes. */
-  private solicitImplicit(url: string, attempt = 0): void {
-    this.implicitDialing.add(url);
-    this.dial(url, null, (ok) => {
-      if (ok || attempt >= this.opts.connectRetries) {
-        this.implicitDialing.delete(url);
-        return;
-      }
-      this.later(this.retryDelay(attempt), () => this.solicitImplicit(url, attempt + 1));
-    });
-  }
-
-  /** Dials `url`; `done(registered)` runs when the connection closes or fails. */
-  private dial(url: string, configured: string | null, done: (wasRegistered: boolean) => void): void {
-    const hp = parseRouteURL(url);
-    if (hp === null) {
-      this.logger.error(`Error parsing route url ${JSON.stringify(url)}`);
-      return;
-    }
-    this.logger.debug(`Trying to connect to route on ${hp.host}:${hp.port}`);
-    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
-    const onError = (err: Error): void => {
-      this.logger.debug(`Error trying to connect to route: ${err.message}`);
-      done(false);
-    };
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.off("error", onError);
-      if (this.stopped) {
-        socket.destroy();
-        return;
-      }
-      const r = new Route(this.srv.nextConnectionId(), socket, true, configured, this);
-      r.dialedURL = url;
-      r.onClosed = () => done(r.registered);
-      this.connections.add(r);
-      this.watchInterest(r);
-      this.logger.debug(`${r.logPrefix} - Route connection created`);
-      r.begin();
-    });
+  dialed(socket: Socket, url: string, configured: string | null, done: (registered: boolean) => void): void {
+    const r = new Route(this.srv.nextConnectionId(), socket, true, configured, this);
+    r.dialedURL = url;
+    r.onClosed = () => done(r.registered);
+    this.connections.add(r);
+    this.watchInterest(r);
+    this.logger.debug(`${r.logPrefix} - Route connection created`);
+    r.begin();
   }
 
   private watchInterest(r: Route): void {
@@ -408,10 +356,10 @@ export class RouteManager implements RouteHost {
     if (id === this.srv.serverId || this.routes.has(id) || this.stopped) return;
     let url = info.ip ?? "";
     if (url === "" && info.host !== undefined && info.port !== undefined) url = `nats-route://${info.host}:${info.port}/`;
-    if (url === "" || this.implicitDialing.has(url)) return;
+    if (url === "" || this.dialer.dialingImplicit(url)) return;
     for (const c of this.connections) if (c.dialedURL === url && !c.closed) return;
     this.logger.debug(`${r.logPrefix} - Learned of route ${id} at ${url}`);
-    this.solicitImplicit(url);
+    this.dialer.solicitImplicit(url);
   }
 
   inbound(r: Route, account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
