@@ -70,6 +70,7 @@ const cases: Array<[string, string, string, RegExp]> = [
   ["a wrong password", CONNECT("B", "nope") + INFO("B"), "-ERR 'Authorization Violation'", /authentication error - User "gw"/],
   ["an unknown cluster with reject_unknown_cluster", CONNECT("Z", "s3cret") + INFO("Z"), `-ERR 'Connection to gateway "A" rejected'`, /Rejecting connection from gateway "Z"/],
   ["the server's own gateway name", CONNECT("A", "s3cret") + INFO("A"), `-ERR 'Connection to gateway "A" rejected'`, /Rejecting connection from gateway "A"/],
+  ["an INFO with a field of the wrong type", CONNECT("B", "s3cret") + `INFO {"server_id":"NFAKEPEER","gateway":"B","gateway_urls":5}\r\n`, "", /bad gateway INFO: bad gateway_urls/],
   ["a bad message after the handshake", CONNECT("B", "s3cret") + INFO("B") + "RMSG $G foo notasize\r\n", "-ERR 'Unknown Protocol Operation'", /Gateway parser ERROR/],
 ];
 

@@ -181,7 +181,11 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     let c: GatewayConnect;
     try {
       const v: unknown = JSON.parse(json);
-      if (typeof v !== "object" || v === null) throw new Error("CONNECT is not an object");
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("CONNECT is not an object");
+      for (const k of ["name", "gateway", "user", "pass"]) {
+        const f = (v as Record<string, unknown>)[k];
+        if (f !== undefined && typeof f !== "string") throw new Error(`bad ${k}`);
+      }
       c = v as GatewayConnect;
     } catch (err) {
       this.srv.logger.error(`${this.logPrefix} - bad gateway CONNECT: ${(err as Error).message}`);
@@ -207,7 +211,9 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     let info: GatewayInfo;
     try {
       const v: unknown = JSON.parse(json);
-      if (typeof v !== "object" || v === null) throw new Error("INFO is not an object");
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("INFO is not an object");
+      const bad = badInfoField(v as Record<string, unknown>);
+      if (bad !== null) throw new Error(`bad ${bad}`);
       info = v as GatewayInfo;
     } catch (err) {
       this.srv.logger.error(`${this.logPrefix} - bad gateway INFO: ${(err as Error).message}`);
@@ -386,6 +392,19 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     }
     this.srv.closed(this, reason);
   }
+}
+
+const INFO_STRINGS = ["server_id", "server_name", "gateway", "gateway_url", "gateway_cmd_payload", "host"];
+const INFO_BOOLEANS = ["gateway_nrp", "gateway_iom", "auth_required"];
+
+/** The first INFO field natsts reads that has the wrong type, or null. */
+function badInfoField(v: Record<string, unknown>): string | null {
+  for (const k of INFO_STRINGS) if (v[k] !== undefined && typeof v[k] !== "string") return k;
+  for (const k of INFO_BOOLEANS) if (v[k] !== undefined && typeof v[k] !== "boolean") return k;
+  for (const k of ["gateway_cmd", "port"]) if (v[k] !== undefined && typeof v[k] !== "number") return k;
+  const urls = v.gateway_urls;
+  if (urls !== undefined && urls !== null && (!Array.isArray(urls) || urls.some((u) => typeof u !== "string"))) return "gateway_urls";
+  return null;
 }
 
 /** CONNECT JSON with the password hidden, for traces. */

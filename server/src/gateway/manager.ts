@@ -348,7 +348,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
         }
         return;
       default:
-        if (info.gateway_urls !== undefined) this.remotes.learn(g.remoteName, info.gateway_urls);
+        if (Array.isArray(info.gateway_urls)) this.remotes.learn(g.remoteName, info.gateway_urls);
     }
   }
 
@@ -430,7 +430,10 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   gatewayGossip(_r: Route, info: RouteInfo): void {
     if (info.gateway_cmd !== CMD_GOSSIP) return;
-    this.learnGossip(info.gateway ?? "", info.gateway_urls ?? []);
+    // a route peer's INFO is not checked field by field: take only well-formed values
+    const name = typeof info.gateway === "string" ? info.gateway : "";
+    const urls: unknown = info.gateway_urls;
+    this.learnGossip(name, Array.isArray(urls) ? urls.filter((u): u is string => typeof u === "string") : []);
   }
 
   /** A member learned of a remote gateway: the others of the cluster connect to it too. */
