@@ -18,7 +18,7 @@ import { COMPAT_VERSION } from "../version.js";
 import { GLOBAL, Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo, type Refusal } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
-import { CMD_ALL_SUBS_COMPLETE, CMD_ALL_SUBS_START, CMD_GOSSIP, cmdInfo, decodeAccount, gossipInfo, routeGossipLine } from "./info.js";
+import { CMD_ALL_SUBS_COMPLETE, CMD_ALL_SUBS_START, CMD_GOSSIP, cmdInfo, connectLine, decodeAccount, gossipInfo, routeGossipLine } from "./info.js";
 import { gatewayHash } from "./reply.js";
 import { GatewayReplyMap } from "./replymap.js";
 import { GatewayRouter, type ReplyOrigin } from "./routing.js";
@@ -41,6 +41,7 @@ export interface GatewayTotals {
   outBytes: number;
 }
 
+const CONNECT_TIMEOUT = 2_000;
 const GATEWAY_PING_CAP = 15_000;
 const MAX_BACKOFF = 5_000;
 
@@ -189,6 +190,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     const kind = remote.configured ? "explicit" : "implicit";
     this.logger.info(`Connecting to ${kind} gateway ${JSON.stringify(name)} (${hp.host}:${hp.port}) at ${hp.host}:${hp.port} (attempt ${attempt + 1})`);
     const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    // an address that drops packets would otherwise hold the attempt for the OS's TCP timeout
+    const connectTimer = setTimeout(() => socket.destroy(new Error("connect timeout")), CONNECT_TIMEOUT);
     const retry = (registered: boolean): void => {
       this.dialing.delete(name);
       const next = registered ? 0 : attempt + 1;
@@ -196,11 +199,13 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
       this.later(delay, () => this.solicit(name, next));
     };
     const onError = (err: Error): void => {
+      clearTimeout(connectTimer);
       this.logger.error(`Error connecting to ${kind} gateway ${JSON.stringify(name)} (${hp.host}:${hp.port}) at ${hp.host}:${hp.port} (attempt ${attempt + 1}): ${err.message}`);
       retry(false);
     };
     socket.once("error", onError);
     socket.once("connect", () => {
+      clearTimeout(connectTimer);
       socket.off("error", onError);
       if (this.stopped) {
         socket.destroy();
@@ -242,16 +247,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   }
 
   connectLine(g: Gateway): Buffer {
-    const m = /^[a-z-]+:\/\/([^:@/]*):([^@/]*)@/.exec(g.dialedURL);
-    const user = m !== null ? decodeURIComponent(m[1]) : this.opts.user;
-    const pass = m !== null ? decodeURIComponent(m[2]) : this.opts.password;
-    const c: Record<string, unknown> = { echo: false, verbose: false, pedantic: false };
-    if (user !== "") {
-      c.user = user;
-      c.pass = pass;
-    }
-    Object.assign(c, { tls_required: false, headers: false, name: this.srv.serverId, cluster: "", gateway: this.name });
-    return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
+    return connectLine(g.dialedURL, this.opts, this.srv.serverId, (msg) => this.logger.warn(`${g.logPrefix} - ${msg}`));
   }
 
   inboundConnect(g: Gateway, c: GatewayConnect): Refusal | null {
@@ -482,3 +478,4 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     return t;
   }
 }
+
