@@ -8,7 +8,7 @@ export interface Publisher extends SubscriptionOwner {
 /** Whatever owns subscriptions and takes deliveries. */
 export interface SubscriptionOwner {
   readonly cid: number;
-  readonly kind: "client" | "internal" | "route" | "leaf";
+  readonly kind: "client" | "internal" | "route" | "gateway" | "leaf";
   /** Takes one message for `sub`; returns false if it could not (closed, limit reached). */
   deliver(
     sub: Subscription,

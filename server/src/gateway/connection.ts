@@ -72,7 +72,7 @@ const PONG = Buffer.from("PONG\r\n");
 const CRLF = Buffer.from("\r\n");
 
 export class Gateway implements GatewayProtocolHandler, Publisher {
-  readonly kind = "route";
+  readonly kind = "gateway";
   readonly opts = { echo: true, noResponders: false };
   readonly start = new Date();
   lastActivity = Date.now();
