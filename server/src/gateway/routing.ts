@@ -65,7 +65,9 @@ export class GatewayRouter {
     const picked = new Map<Gateway, string[]>();
     if (groups !== null) {
       for (const [q, cands] of groups) {
-        const g = cands.length === 1 ? cands[0] : cands[Math.floor(Math.random() * cands.length)];
+        // the nearest cluster (lowest round-trip time), as nats-server orders its outbound gateways
+        let g = cands[0];
+        for (let i = 1; i < cands.length; i++) if (cands[i].rtt < g.rtt) g = cands[i];
         served.add(q);
         const list = picked.get(g);
         if (list === undefined) picked.set(g, [q]);
