@@ -11,7 +11,8 @@ import { startServer, stopAll, type ServerKind, type ServerProcess } from "../li
 import { TcpProxy } from "../lib/tcpproxy.js";
 import { CLUSTER, clusterURL, collect, conn, waitFor, waitInterest } from "./helpers.js";
 
-const PINGS = 'ping_interval: "300ms"\nping_max: 2\n';
+/** short route pings (the cluster block's own ping settings) */
+const PINGS = 'ping_interval: "300ms", ping_max: 2';
 
 let a: ServerProcess;
 let b: ServerProcess;
@@ -48,7 +49,7 @@ async function startPair(aKind: ServerKind): Promise<void> {
   a = await startServer(aKind, {
     name: "A",
     http: true,
-    config: `server_name: A\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1"${pool} }\n`,
+    config: `server_name: A\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", ${PINGS}${pool} }\n`,
   });
   const hp = /:\/\/([^:]+):(\d+)/.exec(clusterURL(a));
   if (hp === null) throw new Error(`A's cluster URL ${clusterURL(a)}`);
@@ -56,7 +57,7 @@ async function startPair(aKind: ServerKind): Promise<void> {
   b = await startServer("natsts", {
     name: "B",
     http: true,
-    config: `server_name: B\n${PINGS}cluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", routes: ["nats-route://${proxy.address}"], connect_backoff: true }\n`,
+    config: `server_name: B\ncluster { name: ${CLUSTER}, listen: "127.0.0.1:-1", ${PINGS}, routes: ["nats-route://${proxy.address}"], connect_backoff: true }\n`,
   });
   await waitRoutes(1, "the route between A and B");
 }

@@ -91,10 +91,10 @@ export class RouteManager implements RouteHost, DialHost {
     return this.srv.options.maxPending;
   }
   get pingInterval(): number {
-    return Math.min(this.srv.options.pingInterval, ROUTE_PING_CAP);
+    return Math.min(this.opts.pingInterval ?? this.srv.options.pingInterval, ROUTE_PING_CAP);
   }
   get pingMax(): number {
-    return this.srv.options.pingMax;
+    return this.opts.pingMax ?? this.srv.options.pingMax;
   }
   get authTimeout(): number {
     const t = this.opts.authTimeout;

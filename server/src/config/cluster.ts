@@ -3,12 +3,12 @@
 
 import type { ClusterOptions } from "./options.js";
 import { type ConfEntry, type ConfNode, type Pos, goTypeName } from "./parser.js";
+import { parseGoDuration } from "./units.js";
 
 export type Report = (severity: "error" | "unsupported", pos: Pos, message: string) => void;
 
 const IGNORED = new Set([
-  "tls", "permissions", "accounts", "compression",
-  "ping_interval", "ping_max", "write_deadline", "write_timeout",
+  "tls", "permissions", "accounts", "compression", "write_deadline", "write_timeout",
 ]);
 
 /** Splits `[nats://|nats-route://][user:pass@]host:port` into host and port; null if it does not parse. */
@@ -33,6 +33,24 @@ function int(report: Report, e: ConfEntry): number | undefined {
   if (e.value.kind === "int") return e.value.value;
   typeErr(report, e, "int64");
   return undefined;
+}
+
+/** A duration: a Go duration string, or an integer of seconds (as nats-server's ping_interval). */
+function durationMs(report: Report, e: ConfEntry): number | undefined {
+  const v = e.value;
+  if (v.kind === "int") return v.value * 1000;
+  if (v.kind !== "string") {
+    typeErr(report, e, "string");
+    return undefined;
+  }
+  try {
+    const ns = parseGoDuration(v.value);
+    // nats-server takes a negative one without complaint; it means nothing here, so it is left unset
+    return ns < 0n ? undefined : Number(ns) / 1e6;
+  } catch (err) {
+    report("error", e.keyPos, `error parsing ${e.key}: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): void {
@@ -81,6 +99,12 @@ export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): v
       case "connect_retries": c.connectRetries = int(report, f) ?? c.connectRetries; break;
       case "pool_size": c.poolSize = int(report, f) ?? c.poolSize; break;
       case "advertise": case "cluster_advertise": c.advertise = str(report, f) ?? c.advertise; break;
+      case "ping_interval": {
+        const ms = durationMs(report, f);
+        if (ms !== undefined) c.pingInterval = ms;
+        break;
+      }
+      case "ping_max": c.pingMax = int(report, f) ?? c.pingMax; break;
       case "connect_backoff":
         if (f.value.kind === "bool") c.connectBackoff = f.value.value;
         else typeErr(report, f, "bool");

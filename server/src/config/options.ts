@@ -36,6 +36,10 @@ export interface ClusterOptions {
   password: string;
   /** seconds a route has to complete its handshake (cluster authorization timeout; unset = 2) */
   authTimeout?: number;
+  /** ms between route PINGs (unset: the server's ping_interval; capped to 30 s) */
+  pingInterval?: number;
+  /** unanswered route PINGs before the route is closed (unset: the server's ping_max) */
+  pingMax?: number;
 }
 
 /** One `leafnodes.remotes[]` entry: a hub this server (the spoke) solicits. */
