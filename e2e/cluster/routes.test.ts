@@ -144,6 +144,31 @@ describe("natsts cluster", () => {
     await waitForMesh([s1, s2, s3]);
   });
 
+  test.each([
+    ["an oversized RMSG", "RMSG $G big.x 99999999999\r\n"],
+    ["an RMSG whose payload is not terminated", "RMSG $G a.b 2\r\nhiXX\r\n"],
+    ["a bad size", "RMSG $G a.b 1x\r\n"],
+  ])("a registered peer sending %s is closed alone; the cluster keeps serving", async (_label, bad) => {
+    const c = await rawConnect(Number(new URL(clusterURL(s2)).port));
+    try {
+      await c.read(untilLine);
+      await c.write(`CONNECT {"echo":true,"verbose":false,"pedantic":false,"headers":true,"name":"NBADPEER","cluster":"C1"}\r\n`);
+      await c.write(`INFO {"server_id":"NBADPEER","server_name":"BAD","host":"127.0.0.1","port":1,"cluster":"C1"}\r\nPING\r\n`);
+      await c.read(untilText("PONG\r\n"), 5000);
+      await c.write(bad);
+      const end = await c.read(untilClosed, 5000);
+      expect(end.closed).toBe(true);
+      expect(end.data.toString("latin1")).toContain("-ERR");
+    } finally {
+      c.close();
+    }
+    const [p, a] = await Promise.all([client(s1), client(s2)]);
+    const got = collect(a, "after.bad");
+    await waitInterest(p, [a]);
+    p.publish("after.bad", "still here");
+    await waitFor("delivery after the bad peer", () => got.length === 1);
+  });
+
   test("a server with another cluster name is refused", async () => {
     const rogue = await startMember("ROGUE", null, ["--cluster_name", "OTHER", "--routes", clusterURL(s1)]);
     await waitFor("the refusal in a log", () => /cluster name|Cluster Name Conflict/i.test(rogue.stderr() + rogue.stdout() + s1.stderr() + s1.stdout()));
