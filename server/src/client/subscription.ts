@@ -9,6 +9,8 @@ export interface Publisher extends SubscriptionOwner {
 export interface SubscriptionOwner {
   readonly cid: number;
   readonly kind: "client" | "internal" | "route" | "gateway" | "leaf";
+  /** true: its subscriptions are not announced to routes (a spoke's connection to its hub) */
+  readonly notRouted?: boolean;
   /** Takes one message for `sub`; returns false if it could not (closed, limit reached). */
   deliver(
     sub: Subscription,

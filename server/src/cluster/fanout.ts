@@ -2,6 +2,7 @@
 // queue groups with their weight), and a locally published message goes to every route whose
 // peer has interest, each queue group to at most one server cluster-wide.
 
+import { Subscription } from "../client/subscription.js";
 import type { SubLike, SublistObserver } from "../sublist/sublist.js";
 import { msgLine, type Route } from "./route.js";
 
@@ -15,6 +16,11 @@ function keyOf(subject: string, queue: string | null): string {
   return queue === null ? subject : `${subject} ${queue}`;
 }
 
+/** Announced to the routes: every subscription but those of owners kept off them (a spoke's hub interest). */
+function routed(sub: SubLike): boolean {
+  return !(sub instanceof Subscription && sub.client.notRouted === true);
+}
+
 /** Counts local subscriptions per subject/queue and tells the routes when that changes. */
 export class LocalInterest implements SublistObserver<SubLike> {
   private readonly byKey = new Map<string, Interest>();
@@ -22,6 +28,7 @@ export class LocalInterest implements SublistObserver<SubLike> {
   constructor(private readonly routes: () => Iterable<Route>) {}
 
   inserted(sub: SubLike): void {
+    if (!routed(sub)) return;
     const key = keyOf(sub.subject, sub.queue);
     let i = this.byKey.get(key);
     if (i === undefined) {
@@ -34,6 +41,7 @@ export class LocalInterest implements SublistObserver<SubLike> {
   }
 
   removed(sub: SubLike): void {
+    if (!routed(sub)) return;
     const key = keyOf(sub.subject, sub.queue);
     const i = this.byKey.get(key);
     if (i === undefined) return;

@@ -374,9 +374,19 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
 
   // ---- deliveries (SubscriptionOwner) ----
 
-  /** Collects the deliveries of one routed message into one LMSG/HMSG (plain interest and/or queue groups). */
-  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+  /** A hub's interest stays on this server: not announced to routes (as nats-server). */
+  get notRouted(): boolean {
+    return this.solicited;
+  }
+
+  /**
+   * Collects the deliveries of one routed message into one LMSG/HMSG (plain interest and/or queue
+   * groups). A message from a route does not go to a hub: the member it was published on has its
+   * own way there.
+   */
+  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer, producer?: Publisher | null): boolean {
     if (this.closed) return false;
+    if (this.solicited && producer?.kind === "route") return false;
     const p = this.pendingOut;
     if (p !== null && p.seq === messageSeq && p.subject === subject) {
       if (sub.queue === null) p.plain = true;

@@ -16,7 +16,7 @@ import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION } from "../version.js";
 import { readCredentials, signNonce } from "./creds.js";
 import { deliverFromLeaf } from "./inbound.js";
-import { LeafInterest } from "./interest.js";
+import { LeafInterest, tells } from "./interest.js";
 import { type LeafHost, LeafConnection, type LeafPeerInfo } from "./leafnode.js";
 
 const GLOBAL = "$G";
@@ -61,7 +61,8 @@ export class LeafNodeManager implements LeafHost {
   private readonly connections = new Set<LeafConnection>();
   private readonly remoteOf = new Map<LeafConnection, Remote>();
   private readonly remotes: Remote[];
-  private readonly interest = new LeafInterest(() => this.leafs.values());
+  private readonly interest = new LeafInterest(() => this.leafs.values(), false);
+  private readonly routedInterest = new LeafInterest(() => this.leafs.values(), true);
   private readonly timers = new Set<NodeJS.Timeout>();
   private listener: NetServer | null = null;
   private routes: RouteManager | null = null;
@@ -82,7 +83,7 @@ export class LeafNodeManager implements LeafHost {
   /** The cluster's interest goes to the leafs too (call before the routes connect). */
   attachRoutes(routes: RouteManager): void {
     this.routes = routes;
-    routes.remoteInterestObservers.push(this.interest);
+    routes.remoteInterestObservers.push(this.routedInterest);
   }
 
   get logger(): Logger {
@@ -319,8 +320,8 @@ export class LeafNodeManager implements LeafHost {
     }
     this.logger.info(`${l.logPrefix} - Leafnode connection created for account: ${l.account}${l.remoteName !== "" ? ` (${l.remoteName})` : ""}`);
     const subs: Array<{ subject: string; queue: string | null }> = [];
-    for (const s of this.srv.sublist.all()) if (s.client !== l) subs.push(s);
-    if (this.routes !== null) for (const s of this.routes.remoteInterest()) subs.push(s);
+    for (const s of this.srv.sublist.all()) if (tells(l, s, false)) subs.push(s);
+    if (this.routes !== null) for (const s of this.routes.remoteInterest()) if (tells(l, s, true)) subs.push(s);
     l.sendAllInterest(subs);
   }
 
