@@ -68,7 +68,8 @@ describe("cluster advertise", () => {
     await waitFor("B and C routed", async () => (await monitor<Routez>(b, "/routez")).num_routes === 1);
     // A advertises a proxy in front of its route listener; A only routes to B, and B's gossip
     // sends A's advertised address to C
-    const proxy = await TcpProxy.start({ host: "127.0.0.1", port: 9 });
+    // no target until A listens: C's dial (after B's gossip) waits for it
+    const proxy = await TcpProxy.start(null);
     proxies.push(proxy);
     const a = await startMember("A", b, ["-m", "-1", "--cluster_advertise", proxy.address]);
     proxy.retarget({ host: "127.0.0.1", port: portOf(clusterURL(a)) });

@@ -22,21 +22,28 @@ export class TcpProxy {
   private state: State = "open";
   private readonly pairs = new Set<Pair>();
   private readonly held = new Set<Socket>();
+  private readonly waiting = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
     readonly host: string,
     readonly port: number,
-    private target: { readonly host: string; readonly port: number },
+    private target: { readonly host: string; readonly port: number } | null,
   ) {}
 
-  /** Forwards new connections to another target from now on. */
+  /** Forwards new connections (and those waiting for a target) to this target from now on. */
   retarget(target: { host: string; port: number }): void {
     this.target = target;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const s of waiting) if (!s.destroyed) this.forward(s, target);
   }
 
-  /** Starts a proxy on `listenHost` (random port) forwarding to target. */
-  static start(target: { host: string; port: number }, listenHost = "127.0.0.1"): Promise<TcpProxy> {
+  /**
+   * Starts a proxy on `listenHost` (random port) forwarding to target; with a null target,
+   * connections wait (nothing read) until retarget() names one.
+   */
+  static start(target: { host: string; port: number } | null, listenHost = "127.0.0.1"): Promise<TcpProxy> {
     return new Promise((resolve, reject) => {
       const server = createServer();
       server.once("error", reject);
@@ -77,7 +84,16 @@ export class TcpProxy {
       return;
     }
     down.pause();
-    const up = connect({ host: this.target.host, port: this.target.port });
+    if (this.target === null) {
+      this.waiting.add(down);
+      down.on("close", () => this.waiting.delete(down));
+      return;
+    }
+    this.forward(down, this.target);
+  }
+
+  private forward(down: Socket, target: { readonly host: string; readonly port: number }): void {
+    const up = connect({ host: target.host, port: target.port });
     const pair: Pair = { down, up, frozen: false };
     this.pairs.add(pair);
     const drop = (): void => {
@@ -142,6 +158,8 @@ export class TcpProxy {
   /** Stops listening and closes everything. */
   close(): Promise<void> {
     this.cut("refuse");
+    for (const s of [...this.waiting]) s.destroy();
+    this.waiting.clear();
     for (const s of [...this.held]) s.destroy();
     this.held.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
