@@ -24,7 +24,7 @@ async function pair(kind: ServerKind): Promise<{ a: ServerProcess; b: ServerProc
   const a = await startServer(kind, {
     name: `${kind}-A`,
     http: true,
-    config: `server_name: ${kind}-A\ngateway { name: A, listen: "127.0.0.1:-1", reject_unknown_cluster: true, ${AUTH}, gateways: [{ name: B, url: "${gatewayURL(b)}" }] }\n`,
+    config: `server_name: ${kind}-A\ngateway { name: A, listen: "127.0.0.1:-1", reject_unknown_cluster: true, ${AUTH}, gateways: [{ name: B, url: "${await gatewayURL(b)}" }] }\n`,
   });
   await Promise.all([waitOutbound(a, ["B"]), waitOutbound(b, ["A"])]);
   return { a, b };
@@ -52,7 +52,7 @@ const CONNECT = (name: string, pass: string): string => `CONNECT ${JSON.stringif
 
 /** Sends `input` to A's gateway port after its INFO; returns the -ERR line and whether the server closed. */
 async function attempt(kind: ServerKind, input: string): Promise<{ err: string; closed: boolean }> {
-  const c = await rawConnect(gatewayPort(a(kind)));
+  const c = await rawConnect(await gatewayPort(a(kind)));
   try {
     const info = (await c.read(untilLine)).data.toString();
     expect(info.startsWith("INFO ")).toBe(true);

@@ -48,15 +48,22 @@ export function startMember(s: MemberSpec): Promise<ServerProcess> {
   return startServer(s.kind ?? "natsts", { name: s.name, config: memberConfig(s), http: s.http });
 }
 
-/** The gateway port, from the "Listening for gateways connections on host:port" log line (both servers print it). */
-export function gatewayPort(p: ServerProcess): number {
-  const m = /Listening for gateways connections on [^\s]*:(\d+)/.exec(p.stderr() + p.stdout());
-  if (m === null) throw new Error(`${p.name}: no gateway listener in its log`);
-  return Number(m[1]);
+/**
+ * The gateway port, from the "Listening for gateways connections on host:port" log line (both
+ * servers print it before they are ready; the log may reach the test a moment after the ports file).
+ */
+export async function gatewayPort(p: ServerProcess): Promise<number> {
+  let port = 0;
+  await waitFor(`${p.name}'s gateway listener in its log`, () => {
+    const m = /Listening for gateways connections on [^\s]*:(\d+)/.exec(p.stderr() + p.stdout());
+    if (m !== null) port = Number(m[1]);
+    return m !== null;
+  }, 10_000);
+  return port;
 }
 
-export function gatewayURL(p: ServerProcess): string {
-  return `nats://127.0.0.1:${gatewayPort(p)}`;
+export async function gatewayURL(p: ServerProcess): Promise<string> {
+  return `nats://127.0.0.1:${await gatewayPort(p)}`;
 }
 
 interface Gatewayz {

@@ -45,7 +45,7 @@ describe.each([["natsts" as ServerKind], ["reference" as ServerKind]])("JetStrea
     const edge = await startServer(edgeKind, {
       name: `${tag}-edge`,
       http: true,
-      config: `server_name: ${tag}edge\ngateway { name: ${tag}E, listen: "127.0.0.1:-1", gateways: [{ name: ${tag}S, url: "${gatewayURL(js)}" }] }\n`,
+      config: `server_name: ${tag}edge\ngateway { name: ${tag}E, listen: "127.0.0.1:-1", gateways: [{ name: ${tag}S, url: "${await gatewayURL(js)}" }] }\n`,
     });
     await Promise.all([waitOutbound(edge, [`${tag}S`]), waitOutbound(js, [`${tag}E`])]);
     const nc = await client(edge);

@@ -28,7 +28,7 @@ async function superclusterOf(dialer: ServerKind, tag: string): Promise<{ nat: S
   const dname = `${tag}${dialer === "natsts" ? "N" : "R"}`;
   const l1 = await startMember({ kind: listenerKind, name: `${lname}1`, cluster: lname, http: true });
   const l2 = await startMember({ kind: listenerKind, name: `${lname}2`, cluster: lname, seed: l1, http: true });
-  const gateways = [{ name: lname, urls: [gatewayURL(l1)] }];
+  const gateways = [{ name: lname, urls: [await gatewayURL(l1)] }];
   const d1 = await startMember({ kind: dialer, name: `${dname}1`, cluster: dname, gateways, http: true });
   const d2 = await startMember({ kind: dialer, name: `${dname}2`, cluster: dname, seed: d1, gateways, http: true });
   await Promise.all([waitOutbound(d1, [lname]), waitOutbound(d2, [lname]), waitOutbound(l1, [dname]), waitOutbound(l2, [dname])]);
@@ -120,7 +120,7 @@ describe.each([
   test("two clusters that only know the third connect to each other and exchange messages", async () => {
     const tag = relay === "natsts" ? "GN" : "GR";
     const hub = await startMember({ kind: relay, name: `${tag}H1`, cluster: `${tag}H`, http: true });
-    const toHub = [{ name: `${tag}H`, urls: [gatewayURL(hub)] }];
+    const toHub = [{ name: `${tag}H`, urls: [await gatewayURL(hub)] }];
     const first = await startMember({ kind: member, name: `${tag}P1`, cluster: `${tag}P`, gateways: toHub, http: true });
     const second = await startMember({ kind: "natsts", name: `${tag}Q1`, cluster: `${tag}Q`, gateways: toHub, http: true });
     await Promise.all([

@@ -22,7 +22,7 @@ async function pair(kind: ServerKind): Promise<Pair> {
   const a = await startServer(kind, {
     name: `${kind}-A`,
     http: true,
-    config: `server_name: ${kind}-A\ngateway { name: A, listen: "127.0.0.1:-1", reject_unknown_cluster: true, gateways: [{ name: B, url: "${gatewayURL(b)}" }] }\n`,
+    config: `server_name: ${kind}-A\ngateway { name: A, listen: "127.0.0.1:-1", reject_unknown_cluster: true, gateways: [{ name: B, url: "${await gatewayURL(b)}" }] }\n`,
   });
   await Promise.all([waitOutbound(a, ["B"]), waitOutbound(b, ["A"])]);
   const [ca, cb] = await Promise.all([conn(a), conn(b)]);
@@ -113,7 +113,7 @@ describe("gateway monitoring against nats-server", () => {
   test("/varz gateway and cluster blocks", async () => {
     const [n, r] = await Promise.all([monitor(get("natsts").a, "/varz"), monitor(get("reference").a, "/varz")]);
     expect(Object.keys(obj(n.gateway))).toEqual(Object.keys(obj(r.gateway)));
-    expect(obj(n.gateway)).toMatchObject({ name: "A", host: "127.0.0.1", reject_unknown: true, gateways: [{ name: "B", urls: [gatewayURL(get("natsts").b).slice(7)] }] });
+    expect(obj(n.gateway)).toMatchObject({ name: "A", host: "127.0.0.1", reject_unknown: true, gateways: [{ name: "B", urls: [(await gatewayURL(get("natsts").b)).slice(7)] }] });
     expect(n.cluster).toEqual(r.cluster);
     const [nb, rb] = await Promise.all([monitor(get("natsts").b, "/varz"), monitor(get("reference").b, "/varz")]);
     expect(Object.keys(obj(nb.gateway))).toEqual(Object.keys(obj(rb.gateway)));

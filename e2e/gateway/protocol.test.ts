@@ -41,7 +41,7 @@ async function inbound(kind: ServerKind): Promise<Inbound> {
   client.subscribe("proto.foo", { callback: () => undefined });
   client.subscribe("proto.bar", { queue: "q", callback: () => undefined });
   await client.flush();
-  const raw = await rawConnect(gatewayPort(server));
+  const raw = await rawConnect(await gatewayPort(server));
   await raw.read(untilLine);
   await raw.write(PEER_CONNECT + PEER_INFO);
   const done = `"gateway_cmd":3,"gateway_cmd_payload":"${b64("$G")}"}`;

@@ -43,10 +43,10 @@ async function startCluster(cluster: string, gateways: MemberSpec["gateways"]): 
 
 beforeAll(async () => {
   await startCluster("A", []);
-  await startCluster("B", [{ name: "A", urls: [gatewayURL(srv("A1"))] }]);
+  await startCluster("B", [{ name: "A", urls: [await gatewayURL(srv("A1"))] }]);
   await startCluster("C", [
-    { name: "A", urls: [gatewayURL(srv("A1"))] },
-    { name: "B", urls: [gatewayURL(srv("B1"))] },
+    { name: "A", urls: [await gatewayURL(srv("A1"))] },
+    { name: "B", urls: [await gatewayURL(srv("B1"))] },
   ]);
   await Promise.all(
     [...servers.values()].map((s) => {
@@ -154,7 +154,7 @@ describe("supercluster of 3 x 3 natsts servers", () => {
     const victim = "A1";
     const spec = specs.get(victim);
     if (spec === undefined) throw new Error("no spec");
-    const port = gatewayPort(srv(victim));
+    const port = await gatewayPort(srv(victim));
     const [a2, b1, c2] = await Promise.all(["A2", "B1", "C2"].map((n) => client(n)));
     const atA2 = collect(a2, "sc.kill.>");
     const atC2 = collect(c2, "sc.kill.>");

@@ -101,6 +101,15 @@ describe("GatewayRouter.handleReply", () => {
     expect(c.sent.length).toBe(1);
   });
 
+  it("hands back a reply it has no way on for (the caller routes it by interest)", () => {
+    const r = router([fakeGateway("B", []).g]);
+    const { client } = localClient();
+    expect(r.handleReply(client, `_GR_.${gatewayHash("Z")}.abcdef._INBOX.x`, null, -1, Buffer.from(""), "client")).toBe(false);
+    expect(r.handleReply(client, `_GR_.${gatewayHash("A")}.abcdef._INBOX.x`, null, -1, Buffer.from(""), "client")).toBe(false);
+    expect(r.hasInterest(`_GR_.${gatewayHash("Z")}.abcdef._INBOX.x`)).toBe(false);
+    expect(r.hasInterest(`_GR_.${gatewayHash("B")}.abcdef._INBOX.x`)).toBe(true);
+  });
+
   it("leaves other subjects alone", () => {
     const r = router([]);
     const { client } = localClient();

@@ -105,7 +105,8 @@ export class GatewayRouter {
    * A message on a `_GR_.` subject: a reply on its way back to the cluster and server of the
    * requester. Delivered here when it is for this server; otherwise sent to that server's route
    * (a message from a client or a gateway) or that cluster's gateway (a message from a client or
-   * a route). Returns false when `subject` is not a gateway reply.
+   * a route). Returns false when `subject` is not a gateway reply or has no way on (the caller
+   * then handles the message as any other: a remembered reply falls back to interest).
    */
   handleReply(
     from: Publisher,
@@ -124,12 +125,15 @@ export class GatewayRouter {
       processMsg(this.sublist, from, gr.subject, shown.reply, hdrLen, payload, 0, payload.length, shown.presentAs, null);
       return true;
     }
-    reply = replyWithShownSubject(reply, presentAs);
+    const onward = replyWithShownSubject(reply, presentAs);
     if (gr.clusterHash === this.clusterHash) {
       const r = this.routeHash.get(gr.serverHash);
-      if (r !== undefined && origin !== "route") r.sendMsg(subject, reply, [], hdrLen, payload);
-      else this.logger.debug(`No route to the server of gateway reply ${subject}`);
-      return true;
+      if (r !== undefined && origin !== "route") {
+        r.sendMsg(subject, onward, [], hdrLen, payload);
+        return true;
+      }
+      this.logger.debug(`No route to the server of gateway reply ${subject}`);
+      return false;
     }
     if (origin === "gateway") {
       this.logger.debug(`Gateway reply ${subject} for another cluster arrived from a gateway: dropped`);
@@ -137,14 +141,13 @@ export class GatewayRouter {
     }
     for (const g of this.outbound.values()) {
       if (gatewayHash(g.remoteName) === gr.clusterHash) {
-        g.sendMsg(subject, reply, [], hdrLen, payload);
+        g.sendMsg(subject, onward, [], hdrLen, payload);
         return true;
       }
     }
     this.logger.debug(`No gateway to the cluster of gateway reply ${subject}`);
-    return true;
+    return false;
   }
-
 
   /** Whether a `_GR_.` reply for this cluster and server can be sent on (JetStream asks before delivering). */
   private reachable(clusterHash: string, serverHash: string): boolean {
