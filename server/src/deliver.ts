@@ -33,9 +33,13 @@ export function replyWithShownSubject(reply: string | null, presentAs: string | 
  */
 export let messageSeq = 0;
 
+/** The subject the current message is routed on (a delivery may be shown under another one, `presentAs`). */
+export let routedSubject = "";
+
 /** Starts routing a new message (for routing done outside processMsg, e.g. messages from leaf nodes). */
-export function nextMessage(): void {
+export function nextMessage(subject: string): void {
   messageSeq++;
+  routedSubject = subject;
 }
 
 function noRespondersHeader(subject: string): Buffer {
@@ -59,6 +63,7 @@ export function processMsg(
   routeQueues: readonly string[] | null = null,
 ): number {
   messageSeq++;
+  routedSubject = subject;
   const r = sublist.match(subject);
   const forwarding = forwarders !== null && forwarders.length > 0;
   if (r.psubs.length === 0 && r.qsubs.length === 0 && !forwarding) {

@@ -4,7 +4,7 @@
 // plain interest only.
 
 import type { Publisher, Subscription } from "../client/subscription.js";
-import { type Forwarder, nextMessage } from "../deliver.js";
+import { type Forwarder, nextMessage, replyWithShownSubject } from "../deliver.js";
 import type { Sublist } from "../sublist/sublist.js";
 
 /**
@@ -30,26 +30,30 @@ export function deliverFromLeaf(
   queues: readonly string[],
   hdrLen: number,
   payload: Buffer,
+  /** a JetStream delivery routed on `subject`, shown as this subject */
+  presentAs: string | null = null,
 ): number {
-  nextMessage();
+  nextMessage(subject);
   const r = sublist.match(subject);
+  const shown = presentAs ?? subject;
   let delivered = 0;
   for (const sub of r.psubs) {
     if (sub.client === from) continue;
-    if (sub.client.deliver(sub, subject, reply, hdrLen, payload, from)) delivered++;
+    if (sub.client.deliver(sub, shown, reply, hdrLen, payload, from)) delivered++;
   }
   const served = new ServedOutside(queues);
   if (queues.length > 0) {
     for (const members of r.qsubs) {
       const queue = members[0]?.queue ?? "";
       if (!queues.includes(queue)) continue;
-      if (deliverToGroup(members, from, subject, reply, hdrLen, payload)) {
+      if (deliverToGroup(members, from, shown, reply, hdrLen, payload)) {
         delivered++;
         served.add(queue);
       }
     }
   }
-  for (const f of forwarders) delivered += f.forward(subject, reply, hdrLen, payload, served);
+  const fwdReply = replyWithShownSubject(reply, presentAs);
+  for (const f of forwarders) delivered += f.forward(subject, fwdReply, hdrLen, payload, served);
   return delivered;
 }
 

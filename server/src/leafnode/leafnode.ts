@@ -7,7 +7,7 @@
 import type { Socket } from "node:net";
 import { Outbound } from "../client/outbound.js";
 import { type Publisher, Subscription } from "../client/subscription.js";
-import { messageSeq } from "../deliver.js";
+import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
 import { ioPhase } from "../io-phase.js";
 import type { Logger } from "../logger.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
@@ -75,6 +75,9 @@ function keyOf(subject: string, queue: string | null): string {
 /** One message being collected for the remote: every delivery of one routed message goes into one LMSG. */
 interface PendingOut {
   seq: number;
+  /** the subject the message is routed on */
+  routed: string;
+  /** the subject its subscribers see (differs for JetStream deliveries) */
   subject: string;
   reply: string | null;
   hdrLen: number;
@@ -394,7 +397,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
       return true;
     }
     if (p !== null) this.writePending();
-    this.pendingOut = { seq: messageSeq, subject, reply, hdrLen, payload, plain: sub.queue === null, queues: sub.queue === null ? [] : [sub.queue] };
+    this.pendingOut = { seq: messageSeq, routed: routedSubject, subject, reply, hdrLen, payload, plain: sub.queue === null, queues: sub.queue === null ? [] : [sub.queue] };
     this.queueFlush();
     return true;
   }
@@ -405,7 +408,10 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     this.pendingOut = null;
     const queues = p.queues.length > 0 ? p.queues : NO_QUEUES;
     const sizes = p.hdrLen >= 0 ? `${p.hdrLen} ${p.payload.length}` : `${p.payload.length}`;
-    const line = `${p.hdrLen >= 0 ? "HMSG" : "LMSG"} ${msgArgs(p.subject, p.reply, queues)} ${sizes}`;
+    // a delivery shown under another subject goes routed on its own, the shown one after an `@` in the reply
+    const shown = p.routed !== p.subject && p.routed !== "" ? p.subject : null;
+    const args = msgArgs(shown !== null ? p.routed : p.subject, replyWithShownSubject(p.reply, shown), queues);
+    const line = `${p.hdrLen >= 0 ? "HMSG" : "LMSG"} ${args} ${sizes}`;
     this.trace(`->> [${line}]`);
     this.outbound.appendString(`${line}\r\n`);
     this.outbound.append(p.payload);

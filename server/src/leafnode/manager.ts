@@ -8,6 +8,7 @@ import { connect, type Server as NetServer, type Socket } from "node:net";
 import { defaultConnectOptions } from "../client/connect.js";
 import type { Subscription } from "../client/subscription.js";
 import type { RouteManager } from "../cluster/manager.js";
+import { splitShownSubject } from "../cluster/shown-subject.js";
 import { parseLeafURL } from "../config/leafnode.js";
 import type { LeafNodeOptions, LeafRemoteOptions } from "../config/options.js";
 import { listenTCP } from "../listen.js";
@@ -239,8 +240,9 @@ export class LeafNodeManager implements LeafHost {
       headers: true,
       auth_required: true,
       max_payload: o.maxPayload,
-      client_id: l.cid,
     };
+    if (this.srv.jetStreamActive) info.jetstream = true;
+    info.client_id = l.cid;
     if (afterConnect) {
       info.connect_info = true;
       info.remote_account = l.account;
@@ -280,6 +282,7 @@ export class LeafNodeManager implements LeafHost {
     c.name = this.srv.serverName;
     if (this.routes !== null) c.cluster = this.routes.name;
     c.headers = true;
+    if (this.srv.jetStreamActive) c.jetstream = true;
     c.remote_account = GLOBAL;
     c.protocol = LEAF_PROTO;
     return Buffer.from(`CONNECT ${JSON.stringify(c)}\r\n`, "utf8");
@@ -342,7 +345,8 @@ export class LeafNodeManager implements LeafHost {
     const c = this.srv.counters;
     c.inMsgs++;
     c.inBytes += payload.length;
-    deliverFromLeaf(this.srv.sublist, this.srv.forwarders, l, subject, reply, queues, hdrLen, payload);
+    const shown = splitShownSubject(reply);
+    deliverFromLeaf(this.srv.sublist, this.srv.forwarders, l, subject, shown.reply, queues, hdrLen, payload, shown.presentAs);
   }
 
   remoteError(l: LeafConnection, text: string): void {
