@@ -142,6 +142,27 @@ describe.each(["natsts", "reference"] as ServerKind[])("a %s hub refusing bad cr
   });
 });
 
+describe.each(["natsts", "reference"] as ServerKind[])("a %s hub without leafnode authorization but with server users", (hubKind) => {
+  test("spokes are authorized as clients are: without credentials refused, with a user's accepted", async () => {
+    const hub = await startHub(hubKind, "HUBUSERS", { extra: "authorization { users: [ { user: a, password: b } ] }" });
+    const port = await leafPort(hub);
+    const anon = await startSpoke("natsts", "ANON", [[`nats-leaf://127.0.0.1:${port}`]]);
+    const user = await startSpoke("natsts", "USER", [[`nats-leaf://a:b@127.0.0.1:${port}`]]);
+    await waitFor("the anonymous spoke refused twice", () => (anon.stderr().match(/Authorization Violation/g) ?? []).length >= 2);
+    await waitLeafConnects(user, 1);
+    const h = await connect({ servers: hub.url, reconnect: false, user: "a", pass: "b" });
+    open.push(h);
+    const u = await client(user);
+    const got = collect(u, "users.check");
+    await waitInterest(h, [u]);
+    h.publish("users.check", "x");
+    await h.flush();
+    await waitFor("the message at the authorized spoke", () => got.length === 1);
+    expect(user.stderr()).not.toMatch(/Authorization Violation/);
+    await Promise.all([hub.stop(), anon.stop(), user.stop()]);
+  });
+});
+
 describe("a natsts spoke with a .creds file on an operator-mode nats-server hub", () => {
   test("the hub verifies the JWT and the signed nonce; messages and requests flow both ways", async () => {
     const setup = operatorSetup();
