@@ -51,16 +51,18 @@ describe.each([["natsts" as ServerKind], ["reference" as ServerKind]])("JetStrea
     const nc = await client(edge);
     const sub = await client(edge);
     let jsm: JetStreamManager | undefined;
+    let lastError: unknown = null;
     // the JetStream API's interest reaches the edge cluster a moment after the gateway is up
     await waitFor("the JetStream API across the gateway", async () => {
       try {
         jsm = await jetstreamManager(nc, { timeout: 1000 });
         return true;
-      } catch {
+      } catch (err) {
+        lastError = err;
         return false;
       }
     }, 15_000);
-    if (jsm === undefined) throw new Error("no JetStream manager");
+    if (jsm === undefined) throw new Error(`no JetStream manager: ${String(lastError)}`);
     await jsm.streams.add({ name: "ORD", subjects: ["ord.>"] });
     const jsc = jetstream(nc, { timeout: 5000 });
     for (let i = 1; i <= 5; i++) {
