@@ -4,7 +4,8 @@ import { Subscription, type SubscriptionOwner } from "../client/subscription.js"
 import { RemoteSub } from "../cluster/route.js";
 import { Logger } from "../logger.js";
 import { tells } from "./interest.js";
-import { type LeafHost, LeafConnection } from "./leafnode.js";
+import type { LeafHost } from "./host.js";
+import { LeafConnection } from "./leafnode.js";
 
 const host = { logger: new Logger({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" }), maxPayload: 1024 } as unknown as LeafHost;
 

@@ -18,7 +18,8 @@ import { COMPAT_VERSION } from "../version.js";
 import { readCredentials, signNonce } from "./creds.js";
 import { deliverFromLeaf } from "./inbound.js";
 import { LeafInterest, tells } from "./interest.js";
-import { type LeafHost, LeafConnection, type LeafPeerInfo } from "./leafnode.js";
+import type { LeafHost, LeafPeerInfo } from "./host.js";
+import { LeafConnection } from "./leafnode.js";
 
 const GLOBAL = "$G";
 const LEAF_PROTO = 3;
