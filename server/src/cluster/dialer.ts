@@ -3,10 +3,10 @@
 // connect_backoff doubling up to 30 s, as nats-server); routes learned by gossip are tried
 // connect_retries + 1 times and not redialed once they close.
 
-import { connect, type Socket } from "node:net";
 import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
 import type { Logger } from "../logger.js";
+import type { RouteSocket, RouteTransport } from "./transport.js";
 
 const MAX_BACKOFF = 30_000;
 
@@ -14,11 +14,12 @@ const MAX_BACKOFF = 30_000;
 export interface DialHost {
   readonly logger: Logger;
   readonly opts: ClusterOptions;
+  readonly transport: RouteTransport;
   isStopped(): boolean;
   /** whether a route to the server behind this configured URL is up (whoever dialed it) */
   configuredUp(url: string): boolean;
   /** a dialed connection is open: make it a route; `done(registered)` once it closes */
-  dialed(socket: Socket, url: string, configured: string | null, done: (registered: boolean) => void): void;
+  dialed(socket: RouteSocket, url: string, configured: string | null, done: (registered: boolean) => void): void;
 }
 
 export class RouteDialer {
@@ -85,7 +86,7 @@ export class RouteDialer {
       return;
     }
     log.debug(`Trying to connect to route on ${hp.host}:${hp.port}`);
-    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    const socket = this.host.transport.connect(hp.host, hp.port);
     const onError = (err: Error): void => {
       log.debug(`Error trying to connect to route: ${err.message}`);
       done(false);

@@ -2,8 +2,6 @@
 // with duplicate resolution, INFO gossip for a full mesh, and the client URLs of the other members.
 
 import { randomBytes } from "node:crypto";
-import type { Server as NetServer, Socket } from "node:net";
-import { listenTCP } from "../listen.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
@@ -14,6 +12,7 @@ import { type DialHost, RouteDialer } from "./dialer.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
 import { GLOBAL, type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
+import { type RouteListener, type RouteSocket, type RouteTransport, tcpTransport } from "./transport.js";
 
 /** What the cluster needs from its server. */
 export interface ClusterServer {
@@ -62,7 +61,7 @@ export class RouteManager implements RouteHost, DialHost {
   private readonly local: LocalInterest;
   /** told of every subscription the peers announce (leaf nodes pass the cluster's interest on) */
   readonly remoteInterestObservers: SublistObserver<SubLike>[] = [];
-  private listener: NetServer | null = null;
+  private listener: RouteListener | null = null;
   private stopped = false;
   private inLameDuck = false;
   readonly dynamicName: boolean;
@@ -72,6 +71,8 @@ export class RouteManager implements RouteHost, DialHost {
   constructor(
     private readonly srv: ClusterServer,
     readonly opts: ClusterOptions,
+    /** node:net unless a simulation injects its network */
+    readonly transport: RouteTransport = tcpTransport,
   ) {
     this.dynamicName = opts.name === "";
     this.name = opts.name !== "" ? opts.name : randomBytes(11).toString("base64url");
@@ -104,9 +105,9 @@ export class RouteManager implements RouteHost, DialHost {
   async start(): Promise<void> {
     const o = this.opts;
     this.logger.info(`Cluster name is ${this.name}`);
-    const { server: listener, port } = await listenTCP(o.host, o.port, (socket) => this.accept(socket));
+    const listener = await this.transport.listen(o.host, o.port, (socket) => this.accept(socket));
     this.listener = listener;
-    this.port = port;
+    this.port = listener.port;
     this.logger.info(`Listening for route connections on ${o.host}:${this.port}`);
     for (const url of o.routes) this.dialer.solicitConfigured(url);
   }
@@ -142,7 +143,7 @@ export class RouteManager implements RouteHost, DialHost {
 
   // ---- connections ----
 
-  private accept(socket: Socket): void {
+  private accept(socket: RouteSocket): void {
     if (this.stopped) {
       socket.destroy();
       return;
@@ -165,7 +166,7 @@ export class RouteManager implements RouteHost, DialHost {
     return peer !== undefined && this.routes.has(peer);
   }
 
-  dialed(socket: Socket, url: string, configured: string | null, done: (registered: boolean) => void): void {
+  dialed(socket: RouteSocket, url: string, configured: string | null, done: (registered: boolean) => void): void {
     const r = new Route(this.srv.nextConnectionId(), socket, true, configured, this);
     r.dialedURL = url;
     r.onClosed = () => done(r.registered);

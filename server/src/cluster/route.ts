@@ -1,13 +1,13 @@
 // One route connection to another server of the cluster: handshake (INFO / CONNECT / INFO),
 // the remote server's interest (RS+/RS-), inbound messages, outbound RMSG/HMSG, PING/PONG.
 
-import type { Socket } from "node:net";
 import { Outbound } from "../client/outbound.js";
 import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { Logger } from "../logger.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
 import { RouteParseError, RouteParser, type RouteProtocolHandler } from "./parser.js";
+import type { RouteSocket } from "./transport.js";
 
 /** What a route INFO carries that natsts uses. */
 export interface RouteInfo {
@@ -125,7 +125,7 @@ export class Route implements RouteProtocolHandler, Publisher {
 
   constructor(
     readonly cid: number,
-    readonly socket: Socket,
+    readonly socket: RouteSocket,
     /** true when this server dialed the connection */
     readonly solicited: boolean,
     /** the configured route URL this connection serves, if any */
