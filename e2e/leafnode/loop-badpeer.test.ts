@@ -4,7 +4,7 @@
 
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, describe, expect, test } from "vitest";
-import { rawConnect, untilClosed, untilLine } from "../lib/raw.js";
+import { rawConnect, untilClosed, untilLine, untilText } from "../lib/raw.js";
 import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
@@ -119,5 +119,23 @@ describe("a bad peer on the leafnode port", () => {
     await h.flush();
     await waitFor("the message at the spoke", () => got.length === 1);
     await Promise.all([hub.stop(), spoke.stop()]);
+  });
+});
+
+describe.each(["natsts", "reference"] as ServerKind[])("invalid subscriptions from a spoke (%s hub)", (hubKind) => {
+  test("are refused with -ERR 'Invalid Subscription' and the connection goes on", async () => {
+    const hub = await startHub(hubKind, "HUBINV");
+    const port = await leafPort(hub);
+    const c = await rawConnect(port, { host: "127.0.0.1" });
+    await c.read(untilLine);
+    c.write('CONNECT {"server_id":"INVALIDSUBS","name":"INV"}\r\nLS+ foo..bar\r\nLS+ a.>.b\r\nPING\r\n');
+    const got = await c.read(untilText("PONG\r\n"), 5000);
+    expect(got.matched).toBe(true);
+    const text = got.data.toString("utf8");
+    expect(text.match(/-ERR 'Invalid Subscription'\r\n/g)?.length).toBe(2);
+    expect(got.closed).toBe(false);
+    c.close();
+    expect(hub.stderr()).toMatch(/Could not insert subscription: sublist: invalid subject/);
+    await hub.stop();
   });
 });

@@ -9,12 +9,14 @@ import { Outbound } from "../client/outbound.js";
 import { type Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
 import { ioPhase } from "../io-phase.js";
+import { isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
 
 const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
 const CRLF = Buffer.from("\r\n");
+const INVALID_SUB = Buffer.from("-ERR 'Invalid Subscription'\r\n");
 const NO_QUEUES: readonly string[] = [];
 
 function keyOf(subject: string, queue: string | null): string {
@@ -252,6 +254,12 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     if (!this.ready()) return;
     if (subject === this.srv.loopSubject) {
       this.loopDetected();
+      return;
+    }
+    if (!isValidSubject(subject) || (queue !== null && !isValidQueueName(queue))) {
+      // as nats-server: refused, and the connection goes on
+      this.srv.logger.error(`${this.logPrefix} - Could not insert subscription: sublist: invalid subject`);
+      this.send(INVALID_SUB);
       return;
     }
     const key = keyOf(subject, queue);

@@ -64,7 +64,6 @@ describe("leaf parser", () => {
     ["GARBAGE\r\n"],
     ["LS+\r\n"],
     ["LS+ a b\r\n"],
-    ["LS+ a q -1\r\n"],
     ["LS- a b c\r\n"],
     ["LMSG a\r\n"],
     ["LMSG a x\r\n"],
@@ -74,6 +73,10 @@ describe("leaf parser", () => {
     ["LMSG a 999999\r\n"],
   ])("rejects %j", (bad) => {
     expect(() => parseAll(bad)).toThrow(LeafParseError);
+  });
+
+  it("takes a queue weight that does not parse as 1", () => {
+    expect(parseAll("LS+ a q x\r\nLS+ a q -1\r\n")).toEqual([["LS+", "a", "q", 1], ["LS+", "a", "q", 1]]);
   });
 
   it("bounds a control line without an end", () => {

@@ -97,8 +97,9 @@ export class LeafParser {
 
   private sub(args: string[]): void {
     if (args.length !== 1 && args.length !== 3) throw new LeafParseError(`bad LS+ arguments: ${args.join(" ")}`);
-    const weight = args.length === 3 ? Number(args[2]) : 0;
-    if (!Number.isInteger(weight) || weight < 0) throw new LeafParseError(`bad queue weight ${args[2]}`);
+    // a queue weight that does not parse counts as 1 (nats-server does not refuse it)
+    const w = args.length === 3 ? Number(args[2]) : 0;
+    const weight = args.length === 3 && (!Number.isInteger(w) || w < 1) ? 1 : w;
     this.h.onSub(args[0], args.length === 3 ? args[1] : null, weight);
   }
 
