@@ -139,3 +139,24 @@ describe.each(["natsts", "reference"] as ServerKind[])("invalid subscriptions fr
     await hub.stop();
   });
 });
+
+describe("the hub's INFO", () => {
+  test("has nats-server's fields in nats-server's order (natsts does not compress leaf connections)", async () => {
+    const infos: Array<Record<string, unknown>> = [];
+    for (const kind of ["reference", "natsts"] as ServerKind[]) {
+      const hub = await startHub(kind, "HUBINFO");
+      const c = await rawConnect(await leafPort(hub), { host: "127.0.0.1" });
+      const line = (await c.read(untilLine)).data.toString("utf8");
+      expect(line.endsWith(" \r\n")).toBe(true);
+      infos.push(JSON.parse(line.slice(5)) as Record<string, unknown>);
+      c.close();
+      await hub.stop();
+    }
+    const [ref, ours] = infos;
+    expect(Object.keys(ours)).toEqual(Object.keys(ref).filter((k) => k !== "compression"));
+    for (const k of ["proto", "host", "headers", "auth_required", "max_payload", "api_lvl", "info_on_connect"]) expect(ours[k], k).toEqual(ref[k]);
+    expect(ours.ip).toBe(`127.0.0.1:${String(ours.port)}`);
+    expect(ours.leafnode_urls).toEqual([ours.ip]);
+    expect(typeof ours.nonce).toBe("string");
+  });
+});

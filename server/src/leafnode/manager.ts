@@ -243,6 +243,7 @@ export class LeafNodeManager implements LeafHost {
       max_payload: o.maxPayload,
     };
     if (this.srv.jetStreamActive) info.jetstream = true;
+    info.ip = this.leafURL();
     info.client_id = l.cid;
     if (afterConnect) {
       info.connect_info = true;
@@ -281,7 +282,8 @@ export class LeafNodeManager implements LeafHost {
     }
     c.server_id = this.srv.serverId;
     c.name = this.srv.serverName;
-    if (this.routes !== null) c.cluster = this.routes.name;
+    // without a cluster nats-server names the spoke's "cluster" after the server
+    c.cluster = this.routes !== null ? this.routes.name : this.srv.serverName;
     c.headers = true;
     if (this.srv.jetStreamActive) c.jetstream = true;
     c.remote_account = GLOBAL;
