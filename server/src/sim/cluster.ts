@@ -1,0 +1,265 @@
+// A simulated cluster: N SimNodes on one SimNetwork, one seed for everything random (network,
+// ids, queue picks, the steps of a scenario), and the checks of the route properties. Time is
+// the caller's (fake) clock: `advance(ms)` runs every timer due until then.
+
+import { subjectMatches } from "../sublist/subject.js";
+import { type Delivery, ROUTE_PORT, SimNode } from "./node.js";
+import { type NetworkProfile, SimNetwork, SimSocket } from "./network.js";
+import { Prng } from "./prng.js";
+import { Trace } from "./trace.js";
+
+export type Topology = "full" | "seed";
+
+export interface SimClusterOptions {
+  seed: number;
+  servers: number;
+  /** full: every server is configured with every other; seed: all are configured with the first only */
+  topology: Topology;
+  profile: NetworkProfile;
+  /** runs the (fake) timers forward */
+  advance: (ms: number) => void;
+}
+
+export const SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d"];
+export const PUB_SUBJECTS = ["a", "a.b", "a.c", "b.c", "c.d", "d"];
+export const QUEUES = ["q1", "q2"];
+
+interface Expectation {
+  msg: string;
+  from: string;
+  subject: string;
+  /** node/sid of every plain subscriber that must get it exactly once */
+  plain: Set<string>;
+  /** queue group -> its members; `local` are the members on the publishing server */
+  groups: Map<string, { members: Set<string>; local: Set<string> }>;
+}
+
+function linkOf(s: unknown): number {
+  return s instanceof SimSocket ? s.linkId : -1;
+}
+
+const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+export class SimCluster {
+  readonly prng: Prng;
+  readonly trace = new Trace();
+  readonly net: SimNetwork;
+  readonly hosts: string[];
+  /** the current incarnation of each server */
+  readonly nodes: SimNode[] = [];
+  readonly deliveries: Delivery[] = [];
+  private nextMsg = 1;
+  private readonly expectations: Expectation[] = [];
+
+  constructor(private readonly o: SimClusterOptions) {
+    this.prng = new Prng(o.seed);
+    this.net = new SimNetwork(new Prng(o.seed ^ 0x5bd1e995), o.profile, this.trace);
+    this.hosts = Array.from({ length: o.servers }, (_, i) => `10.0.0.${i + 1}`);
+    for (let i = 0; i < o.servers; i++) this.nodes.push(this.makeNode(i));
+  }
+
+  advance(ms: number): void {
+    this.o.advance(ms);
+  }
+
+  private routeURL(i: number): string {
+    return `nats-route://${this.hosts[i]}:${ROUTE_PORT}`;
+  }
+
+  private routesOf(i: number): string[] {
+    if (this.o.topology === "seed") return i === 0 ? [] : [this.routeURL(0)];
+    return this.hosts.flatMap((_, j) => (j === i ? [] : [this.routeURL(j)]));
+  }
+
+  /** A fresh server id, as a restarted nats-server has one. */
+  private newId(): string {
+    let id = "N";
+    for (let i = 0; i < 20; i++) id += ID_CHARS[this.prng.int(0, ID_CHARS.length - 1)];
+    return id;
+  }
+
+  private makeNode(i: number): SimNode {
+    return new SimNode(this.net, this.hosts[i], this.newId(), this.routesOf(i), this.trace, (d) => this.deliveries.push(d));
+  }
+
+  async start(i: number): Promise<void> {
+    this.trace.add(`sim: start ${this.hosts[i]} as ${this.nodes[i].serverId}`);
+    await this.nodes[i].start();
+  }
+
+  /** Starts every server, `stagger` ms apart at most (0: all at once). */
+  async startAll(stagger = 0): Promise<void> {
+    for (let i = 0; i < this.nodes.length; i++) {
+      await this.start(i);
+      if (stagger > 0) this.advance(this.prng.int(0, stagger));
+    }
+  }
+
+  crash(i: number): void {
+    const n = this.nodes[i];
+    if (!n.up) return;
+    this.trace.add(`sim: crash ${n.serverName}`);
+    n.crash();
+  }
+
+  /** A crashed server comes back with a new id and no subscriptions. */
+  async restart(i: number): Promise<void> {
+    if (this.nodes[i].up) return;
+    this.net.restart(this.hosts[i]);
+    this.nodes[i] = this.makeNode(i);
+    await this.start(i);
+  }
+
+  up(): SimNode[] {
+    return this.nodes.filter((n) => n.up);
+  }
+
+  subscribe(n: SimNode, subject: string, queue: string | null): string {
+    return n.subscribe(subject, queue);
+  }
+
+  /** Publishes a new message and remembers who must get it if the cluster is connected and quiet. */
+  publish(n: SimNode, subject: string): string {
+    const msg = `m${this.nextMsg++}`;
+    const e: Expectation = { msg, from: n.serverId, subject, plain: new Set(), groups: new Map() };
+    for (const m of this.up()) {
+      for (const s of m.subs.values()) {
+        if (!subjectMatches(s.subject, subject)) continue;
+        const who = `${m.serverId}/${s.sid}`;
+        if (s.queue === null) {
+          e.plain.add(who);
+          continue;
+        }
+        let g = e.groups.get(s.queue);
+        if (g === undefined) {
+          g = { members: new Set(), local: new Set() };
+          e.groups.set(s.queue, g);
+        }
+        g.members.add(who);
+        if (m === n) g.local.add(who);
+      }
+    }
+    this.expectations.push(e);
+    n.publish(subject, msg);
+    return msg;
+  }
+
+  // ---- properties ----
+
+  /** (3) No subscriber gets a message twice, and no queue group gets it twice cluster-wide. */
+  checkNoDuplicates(): string[] {
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    for (const d of this.deliveries) {
+      const keys = [`${d.msg} to ${d.node}/${d.sid}`];
+      if (d.queue !== null) keys.push(`${d.msg} to queue group ${d.queue}`);
+      for (const k of keys) {
+        if (seen.has(k)) errors.push(`duplicate delivery: ${k}`);
+        seen.add(k);
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * (2) Every message published since the last call reached every matching plain subscriber
+   * exactly once and every matching queue group exactly once, a local member when there is one.
+   */
+  checkExactDelivery(): string[] {
+    const errors: string[] = [];
+    const byMsg = new Map<string, Delivery[]>();
+    for (const d of this.deliveries) {
+      let l = byMsg.get(d.msg);
+      if (l === undefined) byMsg.set(d.msg, (l = []));
+      l.push(d);
+    }
+    for (const e of this.expectations.splice(0)) {
+      const got = byMsg.get(e.msg) ?? [];
+      const what = `${e.msg} (${e.subject} from ${e.from})`;
+      const plainGot = got.filter((d) => d.queue === null).map((d) => `${d.node}/${d.sid}`);
+      for (const p of e.plain) {
+        const n = plainGot.filter((x) => x === p).length;
+        if (n !== 1) errors.push(`${what}: plain subscriber ${p} got it ${n} times`);
+      }
+      for (const p of plainGot) if (!e.plain.has(p)) errors.push(`${what}: delivered to ${p}, which does not match`);
+      for (const [q, g] of e.groups) {
+        const to = got.filter((d) => d.queue === q).map((d) => `${d.node}/${d.sid}`);
+        if (to.length !== 1) {
+          errors.push(`${what}: queue group ${q} got it ${to.length} times (members ${[...g.members].join(" ")})`);
+          continue;
+        }
+        if (!g.members.has(to[0])) errors.push(`${what}: queue group ${q} member ${to[0]} does not match`);
+        if (g.local.size > 0 && !g.local.has(to[0])) errors.push(`${what}: queue group ${q} went to ${to[0]} though the publisher's server has ${[...g.local].join(" ")}`);
+      }
+      for (const d of got) if (d.queue !== null && !e.groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
+    }
+    return errors;
+  }
+
+  /** (1) Every route's view of its peer's interest equals the peer's subscriptions. */
+  checkInterest(): string[] {
+    const errors: string[] = [];
+    const byId = new Map(this.up().map((n) => [n.serverId, n] as const));
+    for (const n of this.up()) {
+      for (const [peerId, r] of n.manager.routes) {
+        const peer = byId.get(peerId);
+        if (peer === undefined) {
+          errors.push(`${n.serverName} keeps a route to ${peerId}, which is not running`);
+          continue;
+        }
+        const want = peer.expectedInterest();
+        const have = r.interest
+          .all()
+          .map((s) => (s.queue === null ? s.subject : `${s.subject} ${s.queue} ${s.weight}`))
+          .sort();
+        if (JSON.stringify(want) !== JSON.stringify(have)) {
+          errors.push(`${n.serverName} sees ${peer.serverName} interested in [${have.join(", ")}], but it has [${want.join(", ")}]`);
+        }
+      }
+    }
+    return errors;
+  }
+
+  /** (4)(5) Every pair of running servers is connected by exactly one route, the same one at both ends. */
+  checkFullMesh(): string[] {
+    const errors: string[] = [];
+    const up = this.up();
+    for (const a of up) {
+      for (const b of up) {
+        if (a === b) continue;
+        const r = a.manager.routes.get(b.serverId);
+        if (r === undefined) {
+          errors.push(`${a.serverName} has no route to ${b.serverName}`);
+          continue;
+        }
+        const back = b.manager.routes.get(a.serverId);
+        const link = linkOf(r.socket);
+        if (back !== undefined && linkOf(back.socket) !== link) {
+          errors.push(`${a.serverName} and ${b.serverName} use different connections (${link} / ${linkOf(back.socket)})`);
+        }
+        if (a.host < b.host) {
+          const links = this.net.linksBetween(a.host, b.host);
+          if (links !== 1) errors.push(`${links} open connections between ${a.serverName} and ${b.serverName}`);
+        }
+      }
+      if (a.manager.routes.size !== up.length - 1) errors.push(`${a.serverName} has ${a.manager.routes.size} routes, ${up.length - 1} servers run`);
+    }
+    return errors;
+  }
+
+  /** Registered routes that closed although no fault was injected (the kept one of a duplicate pair, say). */
+  checkNoRouteLost(): string[] {
+    const lost = this.nodes.reduce((n, node) => n + node.logger.routesLost, 0);
+    return lost === 0 ? [] : [`${lost} registered routes closed without any fault`];
+  }
+
+  /** Describes a failure: the seed, the errors and the last events. */
+  report(errors: string[]): string {
+    return [
+      `seed ${this.o.seed} failed (replay: SIM_SEED=${this.o.seed})`,
+      ...errors.slice(0, 10).map((e) => `  ${e}`),
+      "last events:",
+      this.trace.tail(),
+    ].join("\n");
+  }
+}

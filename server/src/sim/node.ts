@@ -1,0 +1,141 @@
+// One simulated cluster member: a real Sublist and the real RouteManager (routes, parser, fan-out)
+// over the simulated network, with local subscribers that record what they are given.
+
+import { RouteManager, type ClusterServer } from "../cluster/manager.js";
+import type { ClusterOptions } from "../config/options.js";
+import { processMsg } from "../deliver.js";
+import { type Publisher, Subscription } from "../client/subscription.js";
+import { Sublist } from "../sublist/sublist.js";
+import type { SimNetwork } from "./network.js";
+import { type Trace, TraceLogger } from "./trace.js";
+
+export const ROUTE_PORT = 6222;
+
+/** A delivery to a local subscriber. */
+export interface Delivery {
+  node: string;
+  sid: string;
+  subject: string;
+  queue: string | null;
+  msg: string;
+}
+
+/** The local client: owns the node's subscriptions and publishes its messages. */
+class SimClient implements Publisher {
+  readonly kind = "client";
+  readonly opts = { echo: true, noResponders: false };
+
+  constructor(
+    readonly cid: number,
+    private readonly onDeliver: (sub: Subscription, payload: Buffer) => void,
+  ) {}
+
+  deliver(sub: Subscription, _subject: string, _reply: string | null, _hdrLen: number, payload: Buffer): boolean {
+    this.onDeliver(sub, payload);
+    return true;
+  }
+}
+
+export class SimNode implements ClusterServer {
+  readonly logger: TraceLogger;
+  readonly sublist = new Sublist<Subscription>();
+  readonly options = { maxPayload: 1024 * 1024, maxPending: 64 * 1024 * 1024, pingInterval: 2000, pingMax: 2, authTimeout: 2000 };
+  readonly manager: RouteManager;
+  /** local subscriptions by sid */
+  readonly subs = new Map<string, Subscription>();
+  private readonly client: SimClient;
+  private nextCid = 1;
+  private nextSid = 1;
+  up = false;
+
+  constructor(
+    readonly net: SimNetwork,
+    readonly host: string,
+    readonly serverId: string,
+    routes: string[],
+    private readonly trace: Trace,
+    onDeliver: (d: Delivery) => void,
+  ) {
+    this.logger = new TraceLogger(trace, this.serverName);
+    this.client = new SimClient(this.nextConnectionId(), (sub, payload) =>
+      onDeliver({ node: this.serverId, sid: sub.sid, subject: sub.subject, queue: sub.queue, msg: payload.toString("latin1") }),
+    );
+    const opts: ClusterOptions = {
+      name: "sim",
+      host,
+      port: ROUTE_PORT,
+      routes,
+      noAdvertise: false,
+      connectRetries: 2,
+      poolSize: 0,
+      user: "",
+      password: "",
+      pingInterval: 2000,
+      pingMax: 2,
+    };
+    this.manager = new RouteManager(this, opts, net.transport(host));
+  }
+
+  get serverName(): string {
+    return `${this.host}/${this.serverId.slice(0, 6)}`;
+  }
+
+  nextConnectionId(): number {
+    return this.nextCid++;
+  }
+
+  clientURL(): string {
+    return `${this.host}:4222`;
+  }
+
+  clusterChanged(): void {}
+
+  deliverFromRoute(from: Publisher, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer, presentAs: string | null): void {
+    processMsg(this.sublist, from, subject, reply, hdrLen, payload, 0, payload.length, presentAs, null, queues);
+  }
+
+  async start(): Promise<void> {
+    await this.manager.start();
+    this.up = true;
+  }
+
+  /** The process dies: the network drops its connections first, then its timers stop. */
+  crash(): void {
+    this.net.crash(this.host);
+    this.manager.shutdown();
+    this.up = false;
+  }
+
+  subscribe(subject: string, queue: string | null): string {
+    const sid = `${this.nextSid++}`;
+    const sub = new Subscription(this.client, subject, queue, sid);
+    this.subs.set(sid, sub);
+    this.sublist.insert(sub);
+    this.trace.add(`${this.serverName}: SUB ${subject}${queue !== null ? ` ${queue}` : ""} sid=${sid}`);
+    return sid;
+  }
+
+  unsubscribe(sid: string): void {
+    const sub = this.subs.get(sid);
+    if (sub === undefined) return;
+    this.subs.delete(sid);
+    this.sublist.remove(sub);
+    this.trace.add(`${this.serverName}: UNSUB sid=${sid}`);
+  }
+
+  publish(subject: string, msg: string): void {
+    this.trace.add(`${this.serverName}: PUB ${subject} ${msg}`);
+    const payload = Buffer.from(msg, "latin1");
+    processMsg(this.sublist, this.client, subject, null, -1, payload, 0, payload.length, null, [this.manager]);
+  }
+
+  /** What the peers should believe of this server's interest: `subject` or `subject queue weight`. */
+  expectedInterest(): string[] {
+    const counts = new Map<string, number>();
+    for (const s of this.subs.values()) {
+      const key = s.queue === null ? s.subject : `${s.subject} ${s.queue}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([k, n]) => (k.includes(" ") ? `${k} ${n}` : k)).sort();
+  }
+}

@@ -1,0 +1,130 @@
+// The seeded scenarios behind the route properties. Each returns the errors found (empty: the
+// property held) and the cluster, whose report() tells the seed and the last events.
+
+import { CALM, ROUGH } from "./network.js";
+import { PUB_SUBJECTS, QUEUES, SUB_SUBJECTS, SimCluster } from "./cluster.js";
+
+export interface Outcome {
+  errors: string[];
+  cluster: SimCluster;
+}
+
+/** After this long with the network healed, every route is redialed, resent and settled. */
+const SETTLE = 25_000;
+
+function randomSubscribe(c: SimCluster): void {
+  const up = c.up();
+  if (up.length === 0) return;
+  const n = c.prng.pick(up);
+  const queue = c.prng.chance(0.4) ? c.prng.pick(QUEUES) : null;
+  c.subscribe(n, c.prng.pick(SUB_SUBJECTS), queue);
+}
+
+function randomUnsubscribe(c: SimCluster): void {
+  const withSubs = c.up().filter((n) => n.subs.size > 0);
+  if (withSubs.length === 0) return;
+  const n = c.prng.pick(withSubs);
+  n.unsubscribe(c.prng.pick([...n.subs.keys()]));
+}
+
+function randomPublish(c: SimCluster): void {
+  const up = c.up();
+  if (up.length > 0) c.publish(c.prng.pick(up), c.prng.pick(PUB_SUBJECTS));
+}
+
+/** Publishes every subject from every running server, lets it arrive, checks exactly-once. */
+function publishRound(c: SimCluster): string[] {
+  for (const n of c.up()) for (const s of PUB_SUBJECTS) c.publish(n, s);
+  c.advance(3000);
+  return [...c.checkExactDelivery(), ...c.checkNoDuplicates()];
+}
+
+/**
+ * (1)(3), then (2): subscribe/unsubscribe (plain and queue) on random servers while the network
+ * delays, splits, cuts, partitions, heals and crashes; once healed and quiet, interest views are
+ * exact, the mesh is whole, no message was delivered twice, and new messages arrive exactly once.
+ */
+export async function chaos(seed: number, advance: (ms: number) => void): Promise<Outcome> {
+  const c = new SimCluster({ seed, servers: 3 + (seed % 3 === 0 ? 1 : 0), topology: "full", profile: ROUGH, advance });
+  await c.startAll(50);
+  c.advance(3000);
+  const steps = c.prng.int(20, 40);
+  for (let i = 0; i < steps; i++) {
+    const x = c.prng.next();
+    if (x < 0.3) randomSubscribe(c);
+    else if (x < 0.45) randomUnsubscribe(c);
+    else if (x < 0.65) randomPublish(c);
+    else if (x < 0.72) {
+      const links = c.net.openLinks();
+      if (links.length > 0) c.net.cut(c.prng.pick(links));
+    } else if (x < 0.77) {
+      const hosts = [...c.hosts];
+      const k = c.prng.int(1, hosts.length - 1);
+      const side = new Set<string>();
+      while (side.size < k) side.add(c.prng.pick(hosts));
+      c.net.partition([[...side], hosts.filter((h) => !side.has(h))]);
+    } else if (x < 0.82) {
+      c.net.heal();
+    } else if (x < 0.86) {
+      const up = c.up();
+      if (up.length > 1) c.crash(c.nodes.indexOf(c.prng.pick(up)));
+    } else if (x < 0.91) {
+      const down = c.nodes.map((n, j) => (n.up ? -1 : j)).filter((j) => j >= 0);
+      if (down.length > 0) await c.restart(c.prng.pick(down));
+    } else {
+      // long enough for pings to find dead connections and redials to happen
+      c.advance(c.prng.int(1000, 8000));
+    }
+    c.advance(c.prng.int(0, 300));
+  }
+  c.net.heal();
+  for (let j = 0; j < c.nodes.length; j++) await c.restart(j);
+  c.advance(SETTLE);
+  const errors = [...c.checkFullMesh(), ...c.checkInterest(), ...c.checkNoDuplicates()];
+  c.checkExactDelivery(); // messages sent while the network was broken may be lost: not checked
+  if (errors.length === 0) errors.push(...publishRound(c));
+  return { errors, cluster: c };
+}
+
+/**
+ * (2) With the mesh connected: subscription churn under delays and chunking, then every publish
+ * reaches each matching plain subscriber once and each queue group once (a local member first).
+ */
+export async function exactDelivery(seed: number, advance: (ms: number) => void): Promise<Outcome> {
+  const c = new SimCluster({ seed, servers: 3, topology: seed % 2 === 0 ? "full" : "seed", profile: ROUGH, advance });
+  await c.startAll(100);
+  c.advance(5000);
+  const churn = c.prng.int(10, 30);
+  for (let i = 0; i < churn; i++) {
+    if (c.prng.chance(0.7)) randomSubscribe(c);
+    else randomUnsubscribe(c);
+    c.advance(c.prng.int(0, 50));
+  }
+  c.advance(3000);
+  const errors = [...c.checkFullMesh(), ...c.checkInterest(), ...c.checkNoRouteLost()];
+  if (errors.length > 0) return { errors, cluster: c };
+  const pubs = c.prng.int(10, 30);
+  for (let i = 0; i < pubs; i++) {
+    randomPublish(c);
+    c.advance(c.prng.int(0, 20));
+  }
+  c.advance(3000);
+  errors.push(...c.checkExactDelivery(), ...c.checkNoDuplicates(), ...publishRound(c));
+  return { errors, cluster: c };
+}
+
+/** (4) From a single seed server, 3 or 5 servers form a full mesh by gossip under delays and chunking. */
+export async function gossipMesh(seed: number, advance: (ms: number) => void): Promise<Outcome> {
+  const c = new SimCluster({ seed, servers: seed % 2 === 0 ? 3 : 5, topology: "seed", profile: ROUGH, advance });
+  await c.startAll(c.prng.pick([0, 50, 500]));
+  c.advance(20_000);
+  return { errors: [...c.checkFullMesh(), ...c.checkNoRouteLost()], cluster: c };
+}
+
+/** (5) Servers configured with each other and started together dial each other at once: one route per pair. */
+export async function duplicateRoutes(seed: number, advance: (ms: number) => void): Promise<Outcome> {
+  const c = new SimCluster({ seed, servers: seed % 2 === 0 ? 2 : 3, topology: "full", profile: seed % 4 < 2 ? CALM : ROUGH, advance });
+  await c.startAll(0);
+  c.advance(15_000);
+  return { errors: [...c.checkFullMesh(), ...c.checkNoRouteLost()], cluster: c };
+}

@@ -1,0 +1,39 @@
+// The last events of a simulated run (network faults, dials, route log lines, test steps), printed
+// with the seed when a property fails so that the run can be read and replayed.
+
+import { Logger, type Level } from "../logger.js";
+
+export class Trace {
+  private readonly lines: string[] = [];
+  private readonly t0 = Date.now();
+
+  constructor(private readonly max = 400) {}
+
+  add(what: string): void {
+    this.lines.push(`${String(Date.now() - this.t0).padStart(7)}ms ${what}`);
+    if (this.lines.length > this.max * 2) this.lines.splice(0, this.lines.length - this.max);
+  }
+
+  /** The last `n` events, oldest first. */
+  tail(n = 80): string {
+    return this.lines.slice(-n).join("\n");
+  }
+}
+
+/** A route logger that writes into the trace instead of stderr (debug and trace lines off). */
+export class TraceLogger extends Logger {
+  constructor(
+    private readonly traceTo: Trace,
+    private readonly name: string,
+  ) {
+    super({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" });
+  }
+
+  /** registered routes that closed (replaced duplicates are not logged so, see RouteManager.closed) */
+  routesLost = 0;
+
+  override write(level: Level, msg: string): void {
+    if (/ - Route connection to .* closed: /.test(msg)) this.routesLost++;
+    this.traceTo.add(`${this.name} [${level}] ${msg}`);
+  }
+}
