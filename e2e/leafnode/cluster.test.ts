@@ -111,19 +111,20 @@ describe.each([
   { hubKind: "natsts", spokeKind: "natsts" },
   { hubKind: "natsts", spokeKind: "reference" },
 ] as Array<{ hubKind: ServerKind; spokeKind: ServerKind }>)("a $spokeKind spoke on a cluster of $hubKind servers", ({ hubKind, spokeKind }) => {
-  test("configured with one member's URL, it fails over to another member the hub advertised", async () => {
+  test("configured with one member's URL (with credentials), it fails over to another member the hub advertised", async () => {
     const r1 = await startServer(hubKind, {
       name: "R1",
-      config: `server_name: R1\ncluster { name: RC, listen: "127.0.0.1:-1", pool_size: -1 }\nleafnodes { listen: "127.0.0.1:-1" }\n`,
+      config: `server_name: R1\ncluster { name: RC, listen: "127.0.0.1:-1", pool_size: -1 }\nleafnodes { listen: "127.0.0.1:-1", authorization: { user: lf, password: pw } }\n`,
     });
     const r2 = await startServer(hubKind, {
       name: "R2",
-      config: `server_name: R2\ncluster { name: RC, listen: "127.0.0.1:-1", pool_size: -1, routes: ["${clusterURL(r1)}"] }\nleafnodes { listen: "127.0.0.1:-1" }\n`,
+      config: `server_name: R2\ncluster { name: RC, listen: "127.0.0.1:-1", pool_size: -1, routes: ["${clusterURL(r1)}"] }\nleafnodes { listen: "127.0.0.1:-1", authorization: { user: lf, password: pw } }\n`,
     });
     await waitForMesh([r1, r2]);
     const port1 = await leafPort(r1);
     // the cluster was formed before the spoke connected: R1's INFO already lists R2's leafnode URL
-    const spoke = await startSpoke(spokeKind, "FS", [[`nats-leaf://127.0.0.1:${port1}`]]);
+    // the advertised URLs carry no credentials: the configured URL's go with them
+    const spoke = await startSpoke(spokeKind, "FS", [[`nats-leaf://lf:pw@127.0.0.1:${port1}`]]);
     await waitLeafConnects(spoke, 1);
     const cs = await client(spoke);
     const got = collect(cs, "failover.x");

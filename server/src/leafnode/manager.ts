@@ -276,9 +276,11 @@ export class LeafNodeManager implements LeafHost {
       c.nkey = signed.nkey;
       c.sig = signed.sig;
     }
-    if (hp !== null && hp.user !== "") {
-      c.user = hp.user;
-      c.pass = hp.pass;
+    // a URL the hub advertised carries no credentials: those of the configured URLs go with it
+    const withUser = hp !== null && hp.user !== "" ? hp : (remote?.urls ?? []).map(parseLeafURL).find((u) => u !== null && u.user !== "");
+    if (withUser !== undefined && withUser !== null) {
+      c.user = withUser.user;
+      c.pass = withUser.pass;
     }
     c.server_id = this.srv.serverId;
     c.name = this.srv.serverName;
