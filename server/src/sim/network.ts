@@ -22,6 +22,8 @@ export interface NetworkProfile {
 
 export const CALM: NetworkProfile = { maxDelay: 2, longDelayChance: 0, longDelay: 0, splitChance: 0.5 };
 export const ROUGH: NetworkProfile = { maxDelay: 20, longDelayChance: 0.05, longDelay: 400, splitChance: 0.7 };
+/** delays long enough to time out handshakes and pings now and then */
+export const STORMY: NetworkProfile = { maxDelay: 50, longDelayChance: 0.03, longDelay: 6000, splitChance: 0.8 };
 
 /** How long a dial into a partition waits before it fails with ETIMEDOUT (SYN retries). */
 const SYN_TIMEOUT = 127_000;
@@ -194,6 +196,11 @@ export class SimSocket extends EventEmitter implements RouteSocket {
     return this.out === null || this.out.idle;
   }
 
+  /** This end is closed or closing. */
+  get closing(): boolean {
+    return this.destroyed || this.ended;
+  }
+
   private emitClose(err: Error | null): void {
     if (this.closeEmitted) return;
     this.closeEmitted = true;
@@ -223,9 +230,14 @@ export class SimNetwork {
 
   constructor(
     private readonly prng: Prng,
-    private readonly profile: NetworkProfile,
+    private profile: NetworkProfile,
     readonly trace: Trace,
   ) {}
+
+  /** Changes the delays and chunking from now on. */
+  setProfile(p: NetworkProfile): void {
+    this.profile = p;
+  }
 
   /** A one-way delay for the next chunk. */
   delay(): number {
@@ -329,6 +341,15 @@ export class SimNetwork {
       if ((s.localHost === a && s.peer.localHost === b) || (s.localHost === b && s.peer.localHost === a)) ids.add(s.linkId);
     }
     return ids.size;
+  }
+
+  /** Whether a connection between two hosts other than `linkId` is open with neither end closing. */
+  otherOpenLink(a: string, b: string, linkId: number): boolean {
+    for (const s of this.sockets) {
+      if (s.linkId === linkId || s.closing || s.peer === null || s.peer.closing) continue;
+      if (s.localHost === a && s.peer.localHost === b) return true;
+    }
+    return false;
   }
 
   /** Every open connection, once (the dialing end). */

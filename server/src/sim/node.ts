@@ -6,7 +6,8 @@ import type { ClusterOptions } from "../config/options.js";
 import { processMsg } from "../deliver.js";
 import { type Publisher, Subscription } from "../client/subscription.js";
 import { Sublist } from "../sublist/sublist.js";
-import type { SimNetwork } from "./network.js";
+import { type SimNetwork, SimSocket } from "./network.js";
+import type { Route } from "../cluster/route.js";
 import { type Trace, TraceLogger } from "./trace.js";
 
 export const ROUTE_PORT = 6222;
@@ -46,6 +47,9 @@ export class SimNode implements ClusterServer {
   private readonly client: SimClient;
   private nextCid = 1;
   private nextSid = 1;
+  private readonly registered = new Map<string, Route>();
+  /** registered routes that closed with no other connection to their peer open */
+  routesGone = 0;
   up = false;
 
   constructor(
@@ -74,6 +78,25 @@ export class SimNode implements ClusterServer {
       pingMax: 2,
     };
     this.manager = new RouteManager(this, opts, net.transport(host));
+    this.manager.routeObservers.push({
+      routeUp: (r) => this.registered.set(r.remoteId, r),
+      routeDown: (r) => this.routeDown(r),
+      gatewayGossip: () => {},
+    });
+  }
+
+  /**
+   * A route that was the registered one closed. When no other connection to that peer is open
+   * (one in its handshake would replace it), the pair has no route until someone redials.
+   */
+  private routeDown(r: Route): void {
+    if (this.registered.get(r.remoteId) !== r) return;
+    this.registered.delete(r.remoteId);
+    const link = r.socket instanceof SimSocket ? r.socket.linkId : -1;
+    if (!this.net.otherOpenLink(this.host, r.host, link)) {
+      this.routesGone++;
+      this.trace.add(`${this.serverName}: route to ${r.remoteName} gone with no other connection open`);
+    }
   }
 
   get serverName(): string {

@@ -1,8 +1,8 @@
 // The seeded scenarios behind the route properties. Each returns the errors found (empty: the
 // property held) and the cluster, whose report() tells the seed and the last events.
 
-import { CALM, ROUGH } from "./network.js";
-import { PUB_SUBJECTS, QUEUES, SUB_SUBJECTS, SimCluster } from "./cluster.js";
+import { CALM, ROUGH, STORMY } from "./network.js";
+import { PUB_SUBJECTS, QUEUES, SUB_SUBJECTS, SimCluster, type Topology } from "./cluster.js";
 
 export interface Outcome {
   errors: string[];
@@ -42,47 +42,46 @@ function publishRound(c: SimCluster): string[] {
 /**
  * (1)(3), then (2): subscribe/unsubscribe (plain and queue) on random servers while the network
  * delays, splits, cuts, partitions, heals and crashes; once healed and quiet, interest views are
- * exact, the mesh is whole, no message was delivered twice, and new messages arrive exactly once.
+ * exact, no message was delivered twice, and (with every route configured) the mesh is whole
+ * again and new messages arrive exactly once. With the seed topology, routes learned by gossip
+ * are not redialed once they close (as nats-server), so only the routes that are up are checked.
  */
-export async function chaos(seed: number, advance: (ms: number) => void): Promise<Outcome> {
-  const c = new SimCluster({ seed, servers: 3 + (seed % 3 === 0 ? 1 : 0), topology: "full", profile: ROUGH, advance });
+export async function chaos(seed: number, advance: (ms: number) => void, topology: Topology = "full"): Promise<Outcome> {
+  const c = new SimCluster({ seed, servers: 3 + (seed % 3), topology, profile: ROUGH, advance });
   await c.startAll(50);
   c.advance(3000);
-  const steps = c.prng.int(20, 40);
+  if (c.prng.chance(0.5)) c.net.setProfile(STORMY);
+  const steps = c.prng.int(30, 80);
   for (let i = 0; i < steps; i++) {
     const x = c.prng.next();
     if (x < 0.3) randomSubscribe(c);
     else if (x < 0.45) randomUnsubscribe(c);
-    else if (x < 0.65) randomPublish(c);
-    else if (x < 0.72) {
-      const links = c.net.openLinks();
-      if (links.length > 0) c.net.cut(c.prng.pick(links));
-    } else if (x < 0.77) {
-      const hosts = [...c.hosts];
-      const k = c.prng.int(1, hosts.length - 1);
-      const side = new Set<string>();
-      while (side.size < k) side.add(c.prng.pick(hosts));
-      c.net.partition([[...side], hosts.filter((h) => !side.has(h))]);
-    } else if (x < 0.82) {
-      c.net.heal();
-    } else if (x < 0.86) {
+    else if (x < 0.62) randomPublish(c);
+    else if (x < 0.7) c.cut();
+    else if (x < 0.75) {
+      c.partition();
+      // long enough, now and then, for pings to give up on the stalled routes
+      c.advance(c.prng.int(0, 8000));
+    } else if (x < 0.8) c.net.heal();
+    else if (x < 0.84) {
       const up = c.up();
       if (up.length > 1) c.crash(c.nodes.indexOf(c.prng.pick(up)));
-    } else if (x < 0.91) {
+    } else if (x < 0.9) {
       const down = c.nodes.map((n, j) => (n.up ? -1 : j)).filter((j) => j >= 0);
       if (down.length > 0) await c.restart(c.prng.pick(down));
     } else {
-      // long enough for pings to find dead connections and redials to happen
       c.advance(c.prng.int(1000, 8000));
     }
     c.advance(c.prng.int(0, 300));
   }
+  c.net.setProfile(ROUGH);
   c.net.heal();
   for (let j = 0; j < c.nodes.length; j++) await c.restart(j);
   c.advance(SETTLE);
-  const errors = [...c.checkFullMesh(), ...c.checkInterest(), ...c.checkNoDuplicates()];
+  const errors = [...c.checkInterest(), ...c.checkNoDuplicates()];
+  if (topology === "full") errors.push(...c.checkFullMesh());
   c.checkExactDelivery(); // messages sent while the network was broken may be lost: not checked
-  if (errors.length === 0) errors.push(...publishRound(c));
+  if (errors.length === 0 && topology === "full") errors.push(...publishRound(c));
   return { errors, cluster: c };
 }
 

@@ -20,13 +20,13 @@ export class Trace {
   }
 }
 
-/** A route logger that writes into the trace instead of stderr (debug and trace lines off). */
+/** A route logger that writes into the trace instead of stderr (with debug lines; protocol trace off). */
 export class TraceLogger extends Logger {
   constructor(
     private readonly traceTo: Trace,
     private readonly name: string,
   ) {
-    super({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" });
+    super({ debug: true, trace: false, logtime: false, logtimeUTC: false, logFile: "" });
   }
 
   /** registered routes that closed (replaced duplicates are not logged so, see RouteManager.closed) */
