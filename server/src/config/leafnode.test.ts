@@ -89,6 +89,10 @@ describe("leafnodes block", () => {
     ["leafnodes { reconnect: 2 }", ['c.conf:1:12: invalid use of field "reconnect": reconnect should be converted to a duration']],
     ['leafnodes { reconnect_delay: "x" }', ['c.conf:1:12: error parsing reconnect: time: invalid duration "x"']],
     ["leafnodes: 5", ["c.conf:1:0: Expected map to define a leafnode, got int64"]],
+    ["leafnodes { tls_map: true, deny_imports: [a] }", ['c.conf:1:12: unknown field "tls_map"', 'c.conf:1:27: unknown field "deny_imports"']],
+    ['leafnodes { remotes: [ { url: "nats://a:1", local_is_hub: true } ] }', ['c.conf:1:44: unknown field "local_is_hub"']],
+    ['leafnodes { remotes: [ { url: "nats://a:1", seed: "x" } ] }', ['c.conf:1:44: Remote leafnode nkey is not a valid seed: "x"']],
+    ["leafnodes { authorization: { users: [{user: a, password: b, nkey: x}] } }", ['c.conf:1:60: unknown field "nkey"']],
   ];
   it.each(bad)("%s", (text, want) => {
     expect(apply(text).errors).toEqual(want);

@@ -10,15 +10,13 @@ export type Report = (severity: "error" | "unsupported", pos: Pos, message: stri
 
 /** Keys nats-server accepts in the block that natsts takes without acting on them. */
 const IGNORED = new Set([
-  "tls", "compression", "min_version", "write_deadline", "write_timeout", "isolate_leafnode_interest", "tls_map",
-  "deny_imports", "deny_exports",
+  "tls", "compression", "min_version", "write_deadline", "write_timeout", "isolate_leafnode_interest",
 ]);
 
 /** Keys nats-server accepts in a remote that natsts takes without acting on them. */
 const IGNORED_REMOTE = new Set([
-  "tls", "hub", "deny_imports", "deny_exports", "compression", "first_info_timeout", "disabled", "websocket",
-  "ws_compression", "ws_no_masking", "jetstream_cluster_migrate", "jetstream_cluster_migrate_delay",
-  "local_is_hub", "proxy",
+  "tls", "hub", "deny_imports", "deny_exports", "compression", "first_info_timeout", "disabled",
+  "ws_compression", "ws_no_masking", "jetstream_cluster_migrate", "jetstream_cluster_migrate_delay", "proxy",
 ]);
 
 /** What Go's url.Parse rejects among leafnode URLs (a missing scheme before ':', bad escapes, control characters). */
