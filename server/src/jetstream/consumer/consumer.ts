@@ -64,6 +64,8 @@ export class Consumer implements StreamConsumer {
   private readonly pacer = new Pacer();
   private closed = false;
   private filters: string[];
+  /** set by nextMsg(): whether the message it returned is a redelivery */
+  private nextIsRedelivery = false;
   /** `$JS.ACK.<stream>.<consumer>.` */
   private readonly ackPrefix: string;
   /** `<stream>.<consumer>` */
@@ -213,22 +215,29 @@ export class Consumer implements StreamConsumer {
     return subjects.length === 1 && this.filters.length === 1 && subjects[0] === this.filters[0];
   }
 
-  /** Next message to deliver: redeliveries first, then last-per-subject, then the stream tail. */
-  private nextMsg(): { msg: StoredMsg; redelivery: boolean } | null {
+  /**
+   * Next message to deliver: redeliveries first, then last-per-subject, then the stream tail.
+   * `nextIsRedelivery` tells which (no wrapper object per message).
+   */
+  private nextMsg(): StoredMsg | null {
     for (let seq = this.acks.nextQueued(); seq !== null; seq = this.acks.nextQueued()) {
       const msg = this.stream.store.get(seq);
-      if (msg !== null) return { msg, redelivery: true };
+      if (msg !== null) {
+        this.nextIsRedelivery = true;
+        return msg;
+      }
       this.acks.drop(seq);
     }
+    this.nextIsRedelivery = false;
     while (this.lpsQueue.length > 0) {
       const seq = this.lpsQueue.shift() as number;
       const msg = this.stream.store.get(seq);
-      if (msg !== null) return { msg, redelivery: false };
+      if (msg !== null) return msg;
     }
     const m = this.nextStored(this.sseq);
     if (m === null || m.seq > this.stream.durableSeq) return null;
     this.sseq = m.seq + 1;
-    return { msg: m, redelivery: false };
+    return m;
   }
 
   // ---- delivery ----
@@ -271,8 +280,9 @@ export class Consumer implements StreamConsumer {
         target = req.reply;
       }
       if (!this.ackNone && maxAckPending > 0 && this.acks.pendingCount >= maxAckPending && this.acks.queued === 0) break;
-      const next = this.nextMsg();
-      if (next === null) {
+      const msg = this.nextMsg();
+      const redelivery = this.nextIsRedelivery;
+      if (msg === null) {
         if (req !== null && req.noWait) this.pulls.finish(req, Status.noMessages());
         break;
       }
@@ -280,27 +290,27 @@ export class Consumer implements StreamConsumer {
       // (only needed for max_bytes and rate limits)
       const size =
         (req !== null && req.maxBytes > 0) || pacing
-          ? next.msg.subject.length +
-            ackSubject(this.stream.name, this.name, 1, next.msg.seq, this.dseq + 1, next.msg.ts, this.numPending).length +
-            (next.msg.hdr?.length ?? 0) +
-            next.msg.data.length
+          ? msg.subject.length +
+            ackSubject(this.stream.name, this.name, 1, msg.seq, this.dseq + 1, msg.ts, this.numPending).length +
+            (msg.hdr?.length ?? 0) +
+            msg.data.length
           : 0;
       if (req !== null && req.maxBytes > 0 && size > req.bytesLeft) {
         // put it back for the next request
-        if (next.redelivery) this.acks.requeueFront(next.msg.seq);
-        else this.sseq = Math.min(this.sseq, next.msg.seq);
+        if (redelivery) this.acks.requeueFront(msg.seq);
+        else this.sseq = Math.min(this.sseq, msg.seq);
         this.pulls.finish(req, Status.msgSizeExceedsMaxBytes(req.batchLeft, pendingBytes(req)));
         continue;
       }
-      const wait = pacing ? this.pacer.wait(this.config, next.msg.ts, size) : 0;
+      const wait = pacing ? this.pacer.wait(this.config, msg.ts, size) : 0;
       if (wait > 0) {
-        if (next.redelivery) this.acks.requeueFront(next.msg.seq);
-        else this.sseq = Math.min(this.sseq, next.msg.seq);
+        if (redelivery) this.acks.requeueFront(msg.seq);
+        else this.sseq = Math.min(this.sseq, msg.seq);
         const t = setTimeout(() => this.kick(), wait);
         t.unref();
         break;
       }
-      this.deliver(next.msg, next.redelivery, target, now, ts);
+      this.deliver(msg, redelivery, target, now, ts);
       if (req !== null) {
         req.batchLeft--;
         req.bytesLeft -= size;
@@ -349,7 +359,7 @@ export class Consumer implements StreamConsumer {
       data = Buffer.alloc(0);
     }
     this.host.ic.publish(msg.subject, reply, hdr, data, target);
-    if (this.isPush) this.push.delivered(data.length + (hdr?.length ?? 0), this.config);
+    if (this.isPush) this.push.delivered(data.length + (hdr?.length ?? 0), this.config, now);
     this.persistSoon();
   }
 

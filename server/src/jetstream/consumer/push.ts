@@ -69,8 +69,8 @@ export class PushFlow {
   }
 
   /** After each delivery: counts towards the next flow-control request. */
-  delivered(bytes: number, cfg: ConsumerConfig): void {
-    this.lastDelivery = Date.now();
+  delivered(bytes: number, cfg: ConsumerConfig, now = Date.now()): void {
+    this.lastDelivery = now;
     if (cfg.flow_control !== true) return;
     this.fcMsgs++;
     this.fcBytes += bytes;

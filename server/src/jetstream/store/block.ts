@@ -109,17 +109,32 @@ export class Block {
 
   /** Reads `len` bytes at `off` (only of written bytes), through a read-ahead window for sequential readers. */
   read(off: number, len: number): Buffer {
+    const buf = this.locate(off, len);
+    const at = this.locatedAt;
+    return at === 0 && buf.length === len ? buf : buf.subarray(at, Math.min(at + len, buf.length));
+  }
+
+  /** where the bytes asked of the last locate() start in the buffer it returned */
+  locatedAt = 0;
+
+  /**
+   * Like read(), without making a view: returns a buffer holding the bytes at `locatedAt` (fewer
+   * than `len` of them when the file is shorter).
+   */
+  locate(off: number, len: number): Buffer {
     const win = this.window;
     if (win !== null && off >= this.windowOff && off + len <= this.windowOff + win.length) {
-      return win.subarray(off - this.windowOff, off - this.windowOff + len);
+      this.locatedAt = off - this.windowOff;
+      return win;
     }
+    this.locatedAt = 0;
     if (len <= READ_AHEAD / 4 && off + len <= this.written) {
       const span = Math.min(READ_AHEAD, this.written - off);
       const buf = this.readDirect(off, span);
       if (buf.length >= len) {
         this.window = buf;
         this.windowOff = off;
-        return buf.subarray(0, len);
+        return buf;
       }
     }
     return this.readDirect(off, len);

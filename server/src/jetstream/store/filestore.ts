@@ -179,14 +179,15 @@ export class FileStreamStore implements StreamStore {
     if (e.pending) return e.pending;
     const hit = this.cache.get(e.seq);
     if (hit !== null) return hit;
-    const buf = e.block.read(e.off, e.len);
-    const why = buf.length === e.len ? checkMsgRecord(buf, e.seq) : "record cut short";
+    const buf = e.block.locate(e.off, e.len);
+    const at = e.block.locatedAt;
+    const why = checkMsgRecord(buf, at, e.len, e.seq);
     if (why !== null) {
       this.log("ERR", `${this.label}: ${e.block.path}: message ${e.seq} at offset ${e.off} is corrupt (${why}); it is lost and will not be served`);
       this.dropLost(e);
       throw new StoreCorruptError(`${this.label}: message ${e.seq} is corrupt (${why})`, e.block.path, e.seq);
     }
-    const m = msgFromRecord(buf, e.seq, e.subj, e.ts);
+    const m = msgFromRecord(buf, at, e.len, e.seq, e.subj, e.ts);
     this.cache.put(m);
     return m;
   }

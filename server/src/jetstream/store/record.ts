@@ -163,22 +163,22 @@ export function msgBody(buf: Buffer, off: number, head: RecordHead): MsgBody {
 }
 
 /**
- * Verifies that `buf` holds exactly one intact MSG record of sequence `seq` (both checksums),
- * without decoding it; null when it does, else why not.
+ * Verifies that `buf` holds, at `at`, one intact MSG record of `len` bytes and sequence `seq`
+ * (both checksums), without decoding it; null when it does, else why not.
  */
-export function checkMsgRecord(buf: Buffer, seq: number): string | null {
-  if (buf.length < REC_HDR || buf.readUInt32LE(20) !== REC_MAGIC) return "damaged header";
-  const len = buf.readUInt32LE(0);
-  if (len !== buf.length || buf.readUInt32LE(4) !== headCrc(buf, 0)) return "damaged header";
-  if (buf[12] !== REC_MSG || readU64(buf, 24) !== seq) return "a different record is there";
-  if (REC_HDR + buf.readUInt16LE(14) + buf.readUInt32LE(16) > len) return "damaged header";
-  if (crc32c(buf, REC_HDR, len) !== buf.readUInt32LE(8)) return "data checksum mismatch";
+export function checkMsgRecord(buf: Buffer, at: number, len: number, seq: number): string | null {
+  if (at + len > buf.length) return "record cut short";
+  if (len < REC_HDR || buf.readUInt32LE(at + 20) !== REC_MAGIC) return "damaged header";
+  if (buf.readUInt32LE(at) !== len || buf.readUInt32LE(at + 4) !== headCrc(buf, at)) return "damaged header";
+  if (buf[at + 12] !== REC_MSG || readU64(buf, at + 24) !== seq) return "a different record is there";
+  if (REC_HDR + buf.readUInt16LE(at + 14) + buf.readUInt32LE(at + 16) > len) return "damaged header";
+  if (crc32c(buf, at + REC_HDR, at + len) !== buf.readUInt32LE(at + 8)) return "data checksum mismatch";
   return null;
 }
 
 /** The message in a record checked by checkMsgRecord (header and data are views into `buf`). */
-export function msgFromRecord(buf: Buffer, seq: number, subject: string, ts: bigint): { seq: number; subject: string; hdr: Buffer | null; data: Buffer; ts: bigint } {
-  const h = REC_HDR + buf.readUInt16LE(14);
-  const d = h + buf.readUInt32LE(16);
-  return { seq, subject, hdr: buf[13] & FLAG_HDR ? buf.subarray(h, d) : null, data: buf.subarray(d), ts };
+export function msgFromRecord(buf: Buffer, at: number, len: number, seq: number, subject: string, ts: bigint): { seq: number; subject: string; hdr: Buffer | null; data: Buffer; ts: bigint } {
+  const h = at + REC_HDR + buf.readUInt16LE(at + 14);
+  const d = h + buf.readUInt32LE(at + 16);
+  return { seq, subject, hdr: buf[at + 13] & FLAG_HDR ? buf.subarray(h, d) : null, data: buf.subarray(d, at + len), ts };
 }
