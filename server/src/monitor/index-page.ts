@@ -8,6 +8,8 @@ const LINKS: ReadonlyArray<readonly [string, string]> = [
   ["connz", "Connections"],
   ["subsz", "Subscriptions"],
   ["routez", "Routes"],
+  ["gatewayz", "Gateways"],
+  ["leafz", "Leaf Nodes"],
   ["healthz", "Health Probe"],
   ["metrics", "Prometheus Metrics"],
 ];
