@@ -16,6 +16,8 @@ import { AckState } from "./ack-state.js";
 import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
 import { PushFlow } from "./push.js";
+import { ProgressSaver } from "./saver.js";
+import { countPending, nextMatching } from "./reading.js";
 import { startPosition } from "./start.js";
 import { Status, type WaitingRequest } from "./waiting.js";
 
@@ -29,7 +31,6 @@ export interface ConsumerHost {
   expire(c: Consumer): void;
 }
 
-const LAZY_SAVE_MS = 100;
 
 export class Consumer implements StreamConsumer {
   /** next stream sequence to look at */
@@ -50,8 +51,7 @@ export class Consumer implements StreamConsumer {
   private kickScheduled = false;
   private redeliverTimer: NodeJS.Timeout | null = null;
   private redeliverAt = Number.POSITIVE_INFINITY;
-  private saveQueued: Promise<boolean> | null = null;
-  private lazySave: NodeJS.Timeout | null = null;
+  private readonly saver: ProgressSaver;
   private inactiveTimer: NodeJS.Timeout | null = null;
   private lastActive = Date.now();
   private lastDeliveredAt = 0n;
@@ -82,6 +82,11 @@ export class Consumer implements StreamConsumer {
     private readonly host: ConsumerHost,
   ) {
     this.filters = filtersOf(config);
+    this.saver = new ProgressSaver(
+      store,
+      () => this.acks.snapshot({ consumerSeq: this.dseq, streamSeq: this.deliveredSseq }),
+      (err) => this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`),
+    );
     this.ackKey = `${stream.name}.${name}`;
     this.ackPrefix = `${ACK_PREFIX}${this.ackKey}.`;
     this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
@@ -171,48 +176,18 @@ export class Consumer implements StreamConsumer {
     this.acks.purgedBelow(firstSeq);
     this.lpsQueue = this.lpsQueue.filter((s) => s >= firstSeq);
     this.numPending = this.countPending();
-    this.persist();
+    void this.saver.save();
   }
 
   // ---- reading the stream ----
 
   private nextStored(from: number): StoredMsg | null {
-    let best: StoredMsg | null = null;
-    for (const f of this.filters) {
-      const m = this.stream.store.nextMatching(from, f);
-      if (m !== null && (best === null || m.seq < best.seq)) best = m;
-    }
-    return best;
+    return nextMatching(this.stream.store, this.filters, from);
   }
 
   /** Messages matching the filter at or after the cursor (plus last-per-subject ones not yet sent). */
   private countPending(): number {
-    const last = this.stream.durableSeq;
-    let n = this.lpsQueue.length;
-    if (this.filters.length === 1 && (this.filters[0] === ">" || this.coversStream())) {
-      const st = this.stream.store.state();
-      if (this.sseq <= st.firstSeq) return n + st.messages;
-      // messages in [sseq, last]: walk when the window is small, else estimate from sequence span
-      let seq = this.sseq;
-      let count = 0;
-      for (let m = this.nextStored(seq); m !== null && m.seq <= last; m = this.nextStored(seq)) {
-        count++;
-        seq = m.seq + 1;
-        if (count > 100_000) return n + count + Math.max(0, last - seq + 1);
-      }
-      return n + count;
-    }
-    let seq = this.sseq;
-    for (let m = this.nextStored(seq); m !== null && m.seq <= last; m = this.nextStored(seq)) {
-      n++;
-      seq = m.seq + 1;
-    }
-    return n;
-  }
-
-  private coversStream(): boolean {
-    const subjects = this.stream.config.subjects ?? [];
-    return subjects.length === 1 && this.filters.length === 1 && subjects[0] === this.filters[0];
+    return countPending(this.stream, this.filters, this.sseq, this.lpsQueue.length);
   }
 
   /**
@@ -360,7 +335,7 @@ export class Consumer implements StreamConsumer {
     }
     this.host.ic.publish(msg.subject, reply, hdr, data, target);
     if (this.isPush) this.push.delivered(data.length + (hdr?.length ?? 0), this.config, now);
-    this.persistSoon();
+    this.saver.saveSoon();
   }
 
   private ackWaitMs(dc: number): number {
@@ -476,10 +451,10 @@ export class Consumer implements StreamConsumer {
     if (changed) {
       if (reply !== null) {
         // an ack that asked for a reply is answered once the new progress is durable
-        // (no confirmation for an ack that is not durable: persist() logged why)
-        void this.persist().then((ok) => ok && this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
+        // (no confirmation for an ack that is not durable: the failed save was logged)
+        void this.saver.save().then((ok) => ok && this.host.ic.publish(reply, null, null, Buffer.alloc(0)));
       } else {
-        this.persistSoon();
+        this.saver.saveSoon();
       }
       this.kick();
     } else if (reply !== null) {
@@ -504,42 +479,6 @@ export class Consumer implements StreamConsumer {
       }
     }
     return true;
-  }
-
-  /**
-   * Saves progress; resolves true once durable, false (logged) if the store failed. Calls in the
-   * same turn share one snapshot and one save (the store coalesces saves in flight as well).
-   */
-  private persist(): Promise<boolean> {
-    if (this.saveQueued !== null) return this.saveQueued;
-    this.saveQueued = new Promise<boolean>((resolve) => {
-      setImmediate(() => {
-        this.saveQueued = null;
-        this.store
-          .save(this.acks.snapshot({ consumerSeq: this.dseq, streamSeq: this.deliveredSseq }))
-          .then(
-            () => resolve(true),
-            (err: unknown) => {
-              this.host.log("ERR", `JetStream consumer '${this.stream.name} > ${this.name}' failed to save its state: ${String(err)}`);
-              resolve(false);
-            },
-          );
-      });
-    });
-    return this.saveQueued;
-  }
-
-  /**
-   * Deliveries are saved lazily: losing the record of an unacked delivery in a crash only means
-   * it is delivered again (acks, which are promised, are saved before they are confirmed).
-   */
-  private persistSoon(): void {
-    if (this.lazySave !== null || this.closed) return;
-    this.lazySave = setTimeout(() => {
-      this.lazySave = null;
-      void this.persist();
-    }, LAZY_SAVE_MS);
-    this.lazySave.unref();
   }
 
   // ---- pull ----
@@ -629,9 +568,9 @@ export class Consumer implements StreamConsumer {
     if (this.ackSub !== null) this.host.acks.delete(this.ackKey, this.ackSub);
     this.ackSub = null;
     for (const s of this.subs.splice(0)) this.host.ic.unsubscribe(s);
-    for (const t of [this.redeliverTimer, this.inactiveTimer, this.lazySave]) if (t !== null) clearTimeout(t);
+    for (const t of [this.redeliverTimer, this.inactiveTimer]) if (t !== null) clearTimeout(t);
     this.push.stop();
-    if (this.lazySave !== null || this.saveQueued !== null) await this.persist();
+    await this.saver.close();
     this.pulls.clear(notify ? Status.consumerDeleted() : null);
     await this.store.close();
   }

@@ -34,10 +34,12 @@ export class PullQueue {
 
   /** Admits a request (or answers it with the status that refuses it); returns it when queued. */
   admit(reply: string, body: Buffer, cfg: ConsumerConfig): WaitingRequest | null {
-    const jsonErr = body.length > 0 && body[0] === 0x7b ? pullRequestJSONError(body) : null;
-    const parsed = jsonErr !== null ? { error: jsonErr } : parsePullRequest(body);
+    const parsed = parsePullRequest(body);
     if ("error" in parsed) {
-      this.status(reply, Status.badRequest(parsed.error));
+      // a JSON body that does not parse is refused in Go's words (only worked out when it happens:
+      // JSON that parses is fine for Go as well, whose request struct takes any object)
+      const jsonErr = body.length > 0 && body[0] === 0x7b ? pullRequestJSONError(body) : null;
+      this.status(reply, Status.badRequest(jsonErr ?? parsed.error));
       return null;
     }
     if ((cfg.max_expires ?? 0) > 0 && parsed.expiresNs > BigInt(cfg.max_expires ?? 0)) {
