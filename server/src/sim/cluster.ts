@@ -3,7 +3,7 @@
 // the caller's (fake) clock: `advance(ms)` runs every timer due until then.
 
 import { subjectMatches } from "../sublist/subject.js";
-import { type Delivery, ROUTE_PORT, SimNode } from "./node.js";
+import { type Delivery, ROUTE_PORT, type SimMessage, SimNode } from "./node.js";
 import { type NetworkProfile, SimNetwork, SimSocket } from "./network.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
@@ -26,6 +26,7 @@ export const QUEUES = ["q1", "q2"];
 
 interface Expectation {
   msg: string;
+  sent: SimMessage;
   from: string;
   subject: string;
   /** node/sid of every plain subscriber that must get it exactly once */
@@ -53,6 +54,8 @@ export class SimCluster {
   /** faults injected, so that a test can tell a run exercised something */
   readonly faults = { cuts: 0, partitions: 0, crashes: 0 };
   private nextMsg = 1;
+  /** every message published, by id */
+  private readonly sent = new Map<string, SimMessage>();
   private readonly expectations: Expectation[] = [];
 
   constructor(private readonly o: SimClusterOptions) {
@@ -149,7 +152,15 @@ export class SimCluster {
   /** Publishes a new message and remembers who must get it if the cluster is connected and quiet. */
   publish(n: SimNode, subject: string): string {
     const msg = `m${this.nextMsg++}`;
-    const e: Expectation = { msg, from: n.serverId, subject, plain: new Set(), groups: new Map() };
+    const p = this.prng;
+    const sent: SimMessage = {
+      subject,
+      reply: p.chance(0.3) ? `_INBOX.${msg}` : null,
+      headers: p.chance(0.3) ? `NATS/1.0\r\nSim-Id: ${msg}\r\n\r\n` : null,
+      body: `${msg}|${"x".repeat(p.chance(0.1) ? p.int(0, 70_000) : p.int(0, 300))}`,
+    };
+    this.sent.set(msg, sent);
+    const e: Expectation = { msg, sent, from: n.serverId, subject, plain: new Set(), groups: new Map() };
     for (const m of this.up()) {
       for (const s of m.subs.values()) {
         if (!subjectMatches(s.subject, subject)) continue;
@@ -168,17 +179,29 @@ export class SimCluster {
       }
     }
     this.expectations.push(e);
-    n.publish(subject, msg);
+    n.publish(sent);
     return msg;
   }
 
   // ---- properties ----
 
-  /** (3) No subscriber gets a message twice, and no queue group gets it twice cluster-wide. */
+  /**
+   * (3) No subscriber gets a message twice, and no queue group gets it twice cluster-wide; and
+   * whatever arrives is what was sent (subject, reply, headers, body), to a matching subscription.
+   */
   checkNoDuplicates(): string[] {
     const errors: string[] = [];
     const seen = new Set<string>();
     for (const d of this.deliveries) {
+      const m = this.sent.get(d.msg);
+      if (m === undefined) {
+        errors.push(`delivered a message never sent: ${JSON.stringify(d.body.slice(0, 40))}`);
+        continue;
+      }
+      if (d.msgSubject !== m.subject || d.reply !== m.reply || d.headers !== m.headers || d.body !== m.body) {
+        errors.push(`${d.msg} arrived altered at ${d.node}/${d.sid}: ${d.msgSubject} ${String(d.reply)} headers ${String(d.headers?.length)} body ${d.body.length} bytes`);
+      }
+      if (!subjectMatches(d.subject, m.subject)) errors.push(`${d.msg} (${m.subject}) delivered to ${d.node}/${d.sid} on ${d.subject}`);
       const keys = [`${d.msg} to ${d.node}/${d.sid}`];
       if (d.queue !== null) keys.push(`${d.msg} to queue group ${d.queue}`);
       for (const k of keys) {

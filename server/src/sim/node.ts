@@ -16,9 +16,24 @@ export const ROUTE_PORT = 6222;
 export interface Delivery {
   node: string;
   sid: string;
+  /** the subscription's subject and queue */
   subject: string;
   queue: string | null;
+  /** what the message came as */
+  msgSubject: string;
+  reply: string | null;
+  headers: string | null;
+  body: string;
+  /** the message id (the body up to the first `|`) */
   msg: string;
+}
+
+/** A message to publish: the id leads the body; padding makes it any size (parsers see every split). */
+export interface SimMessage {
+  subject: string;
+  reply: string | null;
+  headers: string | null;
+  body: string;
 }
 
 /** The local client: owns the node's subscriptions and publishes its messages. */
@@ -28,11 +43,11 @@ class SimClient implements Publisher {
 
   constructor(
     readonly cid: number,
-    private readonly onDeliver: (sub: Subscription, payload: Buffer) => void,
+    private readonly onDeliver: (sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer) => void,
   ) {}
 
-  deliver(sub: Subscription, _subject: string, _reply: string | null, _hdrLen: number, payload: Buffer): boolean {
-    this.onDeliver(sub, payload);
+  deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+    this.onDeliver(sub, subject, reply, hdrLen, payload);
     return true;
   }
 }
@@ -61,9 +76,13 @@ export class SimNode implements ClusterServer {
     onDeliver: (d: Delivery) => void,
   ) {
     this.logger = new TraceLogger(trace, this.serverName);
-    this.client = new SimClient(this.nextConnectionId(), (sub, payload) =>
-      onDeliver({ node: this.serverId, sid: sub.sid, subject: sub.subject, queue: sub.queue, msg: payload.toString("latin1") }),
-    );
+    this.client = new SimClient(this.nextConnectionId(), (sub, subject, reply, hdrLen, payload) => {
+      const headers = hdrLen >= 0 ? payload.toString("latin1", 0, hdrLen) : null;
+      const body = payload.toString("latin1", Math.max(0, hdrLen));
+      const bar = body.indexOf("|");
+      const msg = bar < 0 ? body : body.slice(0, bar);
+      onDeliver({ node: this.serverId, sid: sub.sid, subject: sub.subject, queue: sub.queue, msgSubject: subject, reply, headers, body, msg });
+    });
     const opts: ClusterOptions = {
       name: "sim",
       host,
@@ -146,10 +165,12 @@ export class SimNode implements ClusterServer {
     this.trace.add(`${this.serverName}: UNSUB sid=${sid}`);
   }
 
-  publish(subject: string, msg: string): void {
-    this.trace.add(`${this.serverName}: PUB ${subject} ${msg}`);
-    const payload = Buffer.from(msg, "latin1");
-    processMsg(this.sublist, this.client, subject, null, -1, payload, 0, payload.length, null, [this.manager]);
+  publish(m: SimMessage): void {
+    const id = m.body.split("|")[0];
+    this.trace.add(`${this.serverName}: PUB ${m.subject}${m.reply !== null ? ` ${m.reply}` : ""} ${id} (${m.body.length} bytes${m.headers !== null ? `, headers ${m.headers.length}` : ""})`);
+    const hdr = m.headers !== null ? Buffer.from(m.headers, "latin1") : null;
+    const payload = Buffer.concat([...(hdr !== null ? [hdr] : []), Buffer.from(m.body, "latin1")]);
+    processMsg(this.sublist, this.client, m.subject, m.reply, hdr !== null ? hdr.length : -1, payload, 0, payload.length, null, [this.manager]);
   }
 
   /** What the peers should believe of this server's interest: `subject` or `subject queue weight`. */
