@@ -68,6 +68,9 @@ export class Consumer implements StreamConsumer {
   private nextIsRedelivery = false;
   /** `$JS.ACK.<stream>.<consumer>.` */
   private readonly ackPrefix: string;
+  /** the last message time written into an ack reply, and its text */
+  private replyTs = -1n;
+  private replyTsText = "";
   /** `<stream>.<consumer>` */
   private readonly ackKey: string;
   /** the ack subscription, when registered with the host's ack shortcut */
@@ -326,7 +329,12 @@ export class Consumer implements StreamConsumer {
         if (after === null || after.seq > this.stream.durableSeq) this.numPending = 0;
       }
     }
-    const reply = `${this.ackPrefix}${dc}.${seq}.${this.dseq}.${msg.ts}.${this.numPending}`;
+    // messages stored in the same millisecond share their time: its text is kept
+    if (msg.ts !== this.replyTs) {
+      this.replyTs = msg.ts;
+      this.replyTsText = msg.ts.toString();
+    }
+    const reply = `${this.ackPrefix}${dc}.${seq}.${this.dseq}.${this.replyTsText}.${this.numPending}`;
     let hdr = msg.hdr;
     let data = msg.data;
     if (this.config.headers_only === true) {
