@@ -57,3 +57,26 @@ test("internal subscriptions take requests and publish replies with headers", as
   expect(srv.sublist.size).toBe(1);
   c.s.destroy();
 });
+
+test("soleTarget finds the one plain subscription of a subject, and deliverTo delivers to it as publish would", async () => {
+  const ic = srv.createInternalClient("direct");
+  const c = await rawClient();
+  await c.read("\r\n");
+  c.s.write('CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB inbox.one 3\r\nPING\r\n');
+  await c.read("PONG\r\n");
+  const sub = ic.soleTarget("inbox.one");
+  expect(sub?.sid).toBe("3");
+  expect(ic.soleTarget("inbox.none")).toBeNull();
+  if (sub === null) throw new Error("no target");
+  expect(ic.deliverTo(sub, "shown.subject", "r.1", null, Buffer.from("a"))).toBe(1);
+  expect(ic.deliverTo(sub, "shown.subject", null, Buffer.from("NATS/1.0\r\n\r\n"), Buffer.from("b"))).toBe(1);
+  c.s.write("PING\r\n");
+  expect(await c.read("PONG\r\n")).toBe("MSG shown.subject 3 r.1 1\r\na\r\nHMSG shown.subject 3 12 13\r\nNATS/1.0\r\n\r\nb\r\nPONG\r\n");
+  // a second subscriber, or a queue group, means a real match each time
+  c.s.write("SUB inbox.* 4\r\nSUB inbox.q q 5\r\nPING\r\n");
+  await c.read("PONG\r\n");
+  expect(ic.soleTarget("inbox.one")).toBeNull();
+  expect(ic.soleTarget("inbox.q")).toBeNull();
+  ic.close();
+  c.s.destroy();
+});

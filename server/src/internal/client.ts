@@ -22,6 +22,8 @@ export interface InternalHost {
   readonly sublist: Sublist<SubscriptionT>;
   /** a host that consults a shortcut before its sublist (see shortcut.ts) has this property */
   shortcut?: Shortcut | null;
+  /** where messages leave the host after local delivery (routes, gateways); see soleTarget */
+  readonly forwarders?: readonly unknown[];
   processMsg(
     from: Publisher,
     subject: string,
@@ -87,6 +89,25 @@ export class InternalClient implements Publisher {
     this.shortcut = s;
     if (this.host.shortcut !== undefined && this.host.shortcut === null) this.host.shortcut = s;
     return s;
+  }
+
+  /**
+   * The one subscription a message routed on `subject` would reach: a sublist match of exactly
+   * one plain subscription, nothing forwarded off this server, no gateway reply. Null otherwise
+   * (then use publish). For many deliveries to one place (JetStream), with deliverTo.
+   */
+  soleTarget(subject: string): SubscriptionT | null {
+    const fw = this.host.forwarders;
+    if (fw === undefined || fw.length > 0 || subject.startsWith("_GR_.")) return null;
+    const r = this.host.sublist.match(subject);
+    return r.psubs.length === 1 && r.qsubs.length === 0 ? r.psubs[0] : null;
+  }
+
+  /** What publish() does for a subscription found by soleTarget, presenting `subject`; returns 1 or 0. */
+  deliverTo(sub: SubscriptionT, subject: string, reply: string | null, headers: Buffer | null, data: Buffer): number {
+    if (headers === null || headers.length === 0) return sub.client.deliver(sub, subject, reply, -1, data, this) ? 1 : 0;
+    const payload = data.length === 0 ? headers : Buffer.concat([headers, data]);
+    return sub.client.deliver(sub, subject, reply, headers.length, payload, this) ? 1 : 0;
   }
 
   /** Whether some subscription is on exactly this subject (not only a wildcard covering it). */

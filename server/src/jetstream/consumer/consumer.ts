@@ -68,6 +68,9 @@ export class Consumer implements StreamConsumer {
   private nextIsRedelivery = false;
   /** `$JS.ACK.<stream>.<consumer>.` */
   private readonly ackPrefix: string;
+  /** within one delivery run: the subject delivered to, and its only subscription (see soleTarget) */
+  private targetSubject = "";
+  private targetSub: Subscription | null = null;
   /** the last message time written into an ack reply, and its text */
   private replyTs = -1n;
   private replyTsText = "";
@@ -240,6 +243,9 @@ export class Consumer implements StreamConsumer {
     const maxAckPending = this.config.max_ack_pending ?? -1;
     // one clock reading for the whole run: deliveries of one loop share their time
     const ts = nowUnixNanos();
+    // subscriptions may have changed since the last run: look the target up again
+    this.targetSubject = "";
+    this.targetSub = null;
     const pacing = this.config.replay_policy === "original" || (this.config.rate_limit_bps ?? 0) > 0;
     for (let budget = 0; budget < 10_000; budget++) {
       let target: string;
@@ -341,7 +347,13 @@ export class Consumer implements StreamConsumer {
       hdr = appendHeaders(hdr, [["Nats-Msg-Size", String(data.length)]]);
       data = Buffer.alloc(0);
     }
-    this.host.ic.publish(msg.subject, reply, hdr, data, target);
+    const ic = this.host.ic;
+    if (target !== this.targetSubject) {
+      this.targetSubject = target;
+      this.targetSub = ic.soleTarget(target);
+    }
+    if (this.targetSub !== null) ic.deliverTo(this.targetSub, msg.subject, reply, hdr, data);
+    else ic.publish(msg.subject, reply, hdr, data, target);
     if (this.isPush) this.push.delivered(data.length + (hdr?.length ?? 0), this.config, now);
     this.saver.saveSoon();
   }
