@@ -93,14 +93,18 @@ export class InternalClient implements Publisher {
 
   /**
    * The one subscription a message routed on `subject` would reach: a sublist match of exactly
-   * one plain subscription, nothing forwarded off this server, no gateway reply. Null otherwise
+   * one plain subscription of a client connection, nothing forwarded off this server, no gateway
+   * reply. Null otherwise
    * (then use publish). For many deliveries to one place (JetStream), with deliverTo.
    */
   soleTarget(subject: string): SubscriptionT | null {
     const fw = this.host.forwarders;
     if (fw === undefined || fw.length > 0 || subject.startsWith("_GR_.")) return null;
     const r = this.host.sublist.match(subject);
-    return r.psubs.length === 1 && r.qsubs.length === 0 ? r.psubs[0] : null;
+    if (r.psubs.length !== 1 || r.qsubs.length !== 0) return null;
+    // only a client connection: other owners (leaf nodes) read the routed subject that processMsg sets
+    const sub = r.psubs[0];
+    return sub.client.kind === "client" ? sub : null;
   }
 
   /** What publish() does for a subscription found by soleTarget, presenting `subject`; returns 1 or 0. */
