@@ -51,6 +51,12 @@ export interface RouteObserver {
 
 const ROUTE_PING_CAP = 30_000;
 
+/** host:port of a route URL (with or without scheme, credentials, trailing slash), to compare URLs. */
+function hostPort(url: string): string {
+  const hp = parseRouteURL(url);
+  return hp === null ? url : `${hp.host}:${hp.port}`;
+}
+
 export class RouteManager implements RouteHost, DialHost {
   /** registered routes by remote server id */
   readonly routes = new Map<string, Route>();
@@ -358,7 +364,11 @@ export class RouteManager implements RouteHost, DialHost {
     let url = info.ip ?? "";
     if (url === "" && info.host !== undefined && info.port !== undefined) url = `nats-route://${info.host}:${info.port}/`;
     if (url === "" || this.dialer.dialingImplicit(url)) return;
-    for (const c of this.connections) if (c.dialedURL === url && !c.closed) return;
+    // a configured route to that address is kept up by its own dialer: a second dial from this
+    // side would make two connections both dialed here, which the two ends may keep differently
+    const where = hostPort(url);
+    if (this.opts.routes.some((u) => hostPort(u) === where)) return;
+    for (const c of this.connections) if (!c.closed && hostPort(c.dialedURL) === where) return;
     this.logger.debug(`${r.logPrefix} - Learned of route ${id} at ${url}`);
     this.dialer.solicitImplicit(url);
   }

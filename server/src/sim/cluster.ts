@@ -309,12 +309,12 @@ export class SimCluster {
   }
 
   /** Describes a failure: the seed, the errors and the last events. */
-  report(errors: string[]): string {
+  report(errors: string[], lines = 80): string {
     return [
       `seed ${this.o.seed} failed (replay: SIM_SEED=${this.o.seed})`,
       ...errors.slice(0, 10).map((e) => `  ${e}`),
       "last events:",
-      this.trace.tail(),
+      this.trace.tail(lines),
     ].join("\n");
   }
 }

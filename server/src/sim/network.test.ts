@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RouteSocket } from "../cluster/transport.js";
-import { ROUGH, SimNetwork, STORMY } from "./network.js";
+import { ROUGH, SimNetwork, SimSocket, STORMY } from "./network.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -80,7 +80,8 @@ describe("simulated network", () => {
     client.socket.write(Buffer.from("first"));
     vi.advanceTimersByTime(1000);
     client.socket.write(Buffer.from("second"));
-    net.cut(client.socket as never);
+    if (!(client.socket instanceof SimSocket)) throw new Error("not a simulated socket");
+    net.cut(client.socket);
     vi.advanceTimersByTime(1000);
     expect(Buffer.concat(server.got).toString()).toBe("first");
     expect(client.events).toEqual(["error ECONNRESET", "close"]);

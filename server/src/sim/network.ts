@@ -60,7 +60,7 @@ class Pipe {
     this.push({ at: this.next(), kind: "fin" });
   }
 
-  /** A reset: whatever is in flight is lost. */
+  /** A reset: whatever is still queued is lost. */
   pushReset(): void {
     this.queue = [];
     this.push({ at: this.next(), kind: "rst" });
@@ -177,12 +177,13 @@ export class SimSocket extends EventEmitter implements RouteSocket {
     this.emitClose(netError("ECONNRESET", "read ECONNRESET"));
   }
 
-  /** The host of this end crashed: gone without a word. */
+  /** The host of this end crashed: gone without a word; the peer gets a reset (after what the kernel sent). */
   vanish(): void {
+    if (!this.destroyed) this.out?.pushReset();
+    else this.out?.drop();
     this.destroyed = true;
     this.ended = true;
     this.closeEmitted = true;
-    this.out?.drop();
   }
 
   /** A dial that failed. */
@@ -398,15 +399,7 @@ export class SimNetwork {
   crash(host: string): void {
     this.trace.add(`net: crash ${host}`);
     this.down.add(host);
-    for (const s of this.sockets) {
-      if (s.localHost !== host) continue;
-      // the reset goes out first: vanish drops this end's queue
-      if (!s.destroyed) s.out?.pushReset();
-      const out = s.out;
-      s.out = null;
-      s.vanish();
-      s.out = out;
-    }
+    for (const s of this.sockets) if (s.localHost === host) s.vanish();
     for (const d of [...this.hanging]) {
       if (d.socket.localHost !== host) continue;
       this.hanging.delete(d);

@@ -58,7 +58,7 @@ async function runSeeds(scenario: Scenario): Promise<{ failures: string[]; total
     totals.crashes += cluster.faults.crashes;
     totals.routesLost += cluster.routesLost();
     totals.deliveries += cluster.deliveries.length;
-    if (errors.length > 0) failures.push(cluster.report(errors));
+    if (errors.length > 0) failures.push(cluster.report(errors, Number(process.env.SIM_TRACE_LINES ?? 80)));
     else if (process.env.SIM_TRACE === "1") console.log(`seed ${seed} passed; last events:\n${cluster.trace.tail(Number(process.env.SIM_TRACE_LINES ?? 200))}`);
     if (failures.length >= 3) break;
     await breathe();
