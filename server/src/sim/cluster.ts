@@ -303,9 +303,14 @@ export class SimCluster {
    * another connection to the same peer is already open to take over (both ends of a duplicate
    * pair keep the same connection; nobody has to redial).
    */
-  checkNoRouteLost(): string[] {
-    const gone = this.everyNode.reduce((n, node) => n + node.routesGone, 0);
+  checkNoRouteLost(since = 0): string[] {
+    const gone = this.routesGone() - since;
     return gone === 0 ? [] : [`${gone} registered routes closed with no other connection to their peer open, without any fault`];
+  }
+
+  /** Registered routes that closed with no other connection to their peer open, over every incarnation. */
+  routesGone(): number {
+    return this.everyNode.reduce((n, node) => n + node.routesGone, 0);
   }
 
   /** Describes a failure: the seed, the errors and the last events. */

@@ -177,7 +177,7 @@ export class SimSocket extends EventEmitter implements RouteSocket {
     this.emitClose(netError("ECONNRESET", "read ECONNRESET"));
   }
 
-  /** The host of this end crashed: gone without a word; the peer gets a reset (after what the kernel sent). */
+  /** The host of this end crashed: gone without a word; what it had queued is lost and the peer gets a reset. */
   vanish(): void {
     if (!this.destroyed) this.out?.pushReset();
     else this.out?.drop();

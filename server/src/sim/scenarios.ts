@@ -81,7 +81,13 @@ export async function chaos(seed: number, advance: (ms: number) => void, topolog
   const errors = [...c.checkInterest(), ...c.checkNoDuplicates()];
   if (topology === "full") errors.push(...c.checkFullMesh());
   c.checkExactDelivery(); // messages sent while the network was broken may be lost: not checked
-  if (errors.length === 0 && topology === "full") errors.push(...publishRound(c));
+  if (errors.length === 0 && topology === "full") {
+    // healed and settled, the mesh stays as it is
+    const gone = c.routesGone();
+    errors.push(...publishRound(c));
+    c.advance(10_000);
+    errors.push(...c.checkNoRouteLost(gone), ...c.checkFullMesh());
+  }
   return { errors, cluster: c };
 }
 
