@@ -24,6 +24,10 @@ export interface LeafPeerInfo {
   headers?: boolean;
   is_hub?: boolean;
   version?: string;
+  /** the spoke's compression mode (CONNECT) */
+  compress_mode?: string;
+  /** the hub's compression mode (INFO) */
+  compression?: string;
 }
 
 /** What a leaf connection needs from the leaf node manager. */

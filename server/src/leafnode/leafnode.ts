@@ -61,6 +61,8 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
+  /** the other side offered compression (natsts never compresses: /leafz shows "off", else "not supported") */
+  peerCompression = false;
   /** ms; -1 until the first PONG */
   rtt = -1;
   readonly host: string;
@@ -99,6 +101,10 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   /** the remote's interest (subject and queue) */
   remoteSubjects(): Array<{ subject: string; queue: string | null }> {
     return [...this.remoteSubs.values()].map((s) => ({ subject: s.subject, queue: s.queue }));
+  }
+
+  get compression(): string {
+    return this.peerCompression ? "off" : "not supported";
   }
 
   get subscriptionCount(): number {
@@ -189,6 +195,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     this.remoteId = c.server_id ?? "";
     this.remoteName = c.name ?? this.remoteId;
     this.remoteCluster = c.cluster ?? "";
+    this.peerCompression = typeof c.compress_mode === "string" && c.compress_mode !== "";
     this.send(this.srv.hubInfo(this, true));
     this.handshakeDone();
   }
@@ -213,6 +220,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
       this.remoteCluster = info.cluster ?? "";
       this.nonce = info.nonce ?? "";
       this.hubURLs = info.leafnode_urls ?? [];
+      this.peerCompression = typeof info.compression === "string" && info.compression !== "";
       this.send(this.srv.connectLine(this, info));
       this.handshakeDone();
       return;

@@ -10,7 +10,7 @@ import type { Subscription } from "../client/subscription.js";
 import type { RouteManager } from "../cluster/manager.js";
 import { splitShownSubject } from "../cluster/shown-subject.js";
 import { parseLeafURL } from "../config/leafnode.js";
-import type { LeafNodeOptions, LeafRemoteOptions } from "../config/options.js";
+import type { LeafNodeOptions } from "../config/options.js";
 import { listenTCP } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { NatsServer } from "../server.js";
@@ -20,38 +20,13 @@ import { deliverFromLeaf } from "./inbound.js";
 import { LeafInterest, tells } from "./interest.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafConnection } from "./leafnode.js";
+import { Remote } from "./remote.js";
 
 const GLOBAL = "$G";
 const LEAF_PROTO = 3;
 const MAX_BACKOFF = 30_000;
 const LOOP_DELAY = 30_000;
 const PING_CAP = 30_000;
-
-/** One configured remote (hub) and where its solicitation stands. */
-class Remote {
-  /** hub URLs learned from its INFO (host:port) */
-  learned: string[] = [];
-  next = 0;
-  failures = 0;
-  conn: LeafConnection | null = null;
-  /** no attempt before this time (a loop was detected) */
-  notBefore = 0;
-
-  constructor(readonly opts: LeafRemoteOptions) {}
-
-  /** configured URLs first, then the hub's advertised ones not configured already */
-  candidates(): string[] {
-    const out = [...this.opts.urls];
-    const known = new Set(out.map((u) => hostPortOf(u)));
-    for (const u of this.learned) if (!known.has(u)) out.push(u);
-    return out;
-  }
-}
-
-function hostPortOf(url: string): string {
-  const hp = parseLeafURL(url);
-  return hp === null ? url : `${hp.host}:${hp.port}`;
-}
 
 function nonce(): string {
   return randomBytes(11).toString("base64url");
@@ -186,10 +161,8 @@ export class LeafNodeManager implements LeafHost {
       this.later(wait, () => this.solicit(r));
       return;
     }
-    const urls = r.candidates();
-    if (urls.length === 0) return;
-    const url = urls[r.next % urls.length];
-    r.next++;
+    const url = r.pickNext();
+    if (url === undefined) return;
     const hp = parseLeafURL(url);
     if (hp === null) {
       this.logger.error(`Error parsing leafnode url ${JSON.stringify(url)}`);
@@ -321,11 +294,7 @@ export class LeafNodeManager implements LeafHost {
   register(l: LeafConnection): void {
     this.leafs.add(l);
     const r = this.remoteOf.get(l);
-    if (r !== undefined) {
-      r.failures = 0;
-      r.next = Math.max(0, r.next - 1);
-      r.learned = l.hubURLs;
-    }
+    r?.connected(l.dialedURL, l.hubURLs);
     this.logger.info(`${l.logPrefix} - Leafnode connection created for account: ${l.account}${l.remoteName !== "" ? ` (${l.remoteName})` : ""}`);
     const subs: Array<{ subject: string; queue: string | null }> = [];
     for (const s of this.srv.sublist.all()) if (tells(l, s, false)) subs.push(s);

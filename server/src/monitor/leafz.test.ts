@@ -14,6 +14,7 @@ const leaf: LeafView = {
   inBytes: 3,
   outBytes: 4,
   subscriptionCount: 2,
+  compression: "not supported",
   remoteSubjects: () => [
     { subject: "a", queue: null },
     { subject: "b", queue: "q" },
@@ -31,6 +32,7 @@ describe("/leafz", () => {
         {
           id: 7, name: "SPOKE", is_spoke: false, account: "$G", ip: "127.0.0.1", port: 5555, rtt: "1.5ms",
           in_msgs: 1, out_msgs: 2, in_bytes: 3, out_bytes: 4, subscriptions: 2, subscriptions_list: ["a", "b"],
+          compression: "not supported",
         },
       ],
     });
@@ -38,7 +40,10 @@ describe("/leafz", () => {
 
   it("filters by account and leaves the list out without subs", () => {
     expect(buildLeafz("SID", new URLSearchParams("acc=X"), [leaf]).leafnodes).toBe(0);
-    expect(buildLeafz("SID", new URLSearchParams(""), [leaf]).leafs[0]).not.toHaveProperty("subscriptions_list");
+    const plain = buildLeafz("SID", new URLSearchParams(""), [{ ...leaf, compression: "off" }]).leafs[0];
+    expect(plain).not.toHaveProperty("subscriptions_list");
+    expect(Object.keys(plain).slice(-2)).toEqual(["subscriptions", "compression"]);
+    expect(plain.compression).toBe("off");
     expect(() => buildLeafz("SID", new URLSearchParams("subs=maybe"), [leaf])).toThrow(/Error decoding boolean for 'subs'/);
   });
 });

@@ -20,6 +20,12 @@ export interface LeafView {
   readonly inBytes: number;
   readonly outBytes: number;
   readonly subscriptionCount: number;
+  /**
+   * The compression mode shown (nats-server's names). natsts never compresses leaf connections:
+   * "off" when the other side offered compression (as nats-server with `compression: off`),
+   * "not supported" when it did not (what nats-server shows for such a peer).
+   */
+  readonly compression: string;
   remoteSubjects(): Array<{ subject: string; queue: string | null }>;
 }
 
@@ -64,6 +70,8 @@ export function buildLeafz(serverId: string, q: URLSearchParams, leafs: Iterable
       subscriptions: l.subscriptionCount,
     };
     if (subs) j.subscriptions_list = l.remoteSubjects().map((s) => s.subject);
+    // nats-server 2.12 always shows it, after the list
+    j.compression = l.compression;
     list.push(j);
   }
   return { server_id: serverId, now: rfc3339Nano(now), leafnodes: list.length, leafs: list };
