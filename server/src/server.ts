@@ -92,6 +92,10 @@ export class NatsServer implements ClientHost {
   private flushPending = false;
   private portsFile = "";
   private stopped = false;
+  /** shutdown has begun (subsystems stop telling peers about cluster changes) */
+  get shuttingDown(): boolean {
+    return this.stopped;
+  }
   private readonly monitorStarter: MonitorStarter | null;
 
   constructor(options: Options, logger: Logger, monitorStarter: MonitorStarter | null = null) {

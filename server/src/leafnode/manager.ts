@@ -44,6 +44,8 @@ export class LeafNodeManager implements LeafHost {
   private listener: NetServer | null = null;
   private routes: RouteManager | null = null;
   private stopped = false;
+  /** the leafnode_urls the spokes were last told of (space-separated) */
+  private lastAdvertised = "";
   /** message and byte counts of the leaf connections closed so far (the live ones add theirs in totals()) */
   private readonly closedTotals = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0 };
   readonly loopSubject = `$LDS.${randomBytes(16).toString("base64url").replace(/[-_]/g, "x")}`;
@@ -95,6 +97,7 @@ export class LeafNodeManager implements LeafHost {
       const { server, port } = await listenTCP(o.host, o.port, (socket) => this.accept(socket));
       this.listener = server;
       this.port = port;
+      this.lastAdvertised = this.leafURL();
       this.logger.info(`Listening for leafnode connections on ${o.host}:${this.port}`);
     }
   }
@@ -104,9 +107,16 @@ export class LeafNodeManager implements LeafHost {
     for (const r of this.remotes) this.solicit(r);
   }
 
-  /** The cluster's members changed: the spokes get an INFO with the members' leafnode URLs. */
+  /**
+   * The cluster's members changed: when the members' leafnode URLs did, the spokes get an INFO
+   * with them (as nats-server: not for other changes, such as a member entering lame-duck mode,
+   * and not while this server shuts down, which would leave its spokes with its URL alone).
+   */
   clusterChanged(): void {
-    if (this.opts.noAdvertise) return;
+    if (this.opts.noAdvertise || this.srv.shuttingDown) return;
+    const urls = this.advertisedURLs().join(" ");
+    if (urls === this.lastAdvertised) return;
+    this.lastAdvertised = urls;
     for (const l of this.leafs) if (!l.solicited) l.send(this.hubInfo(l, false, true));
   }
 
