@@ -39,6 +39,12 @@ function linkOf(s: unknown): number {
   return s instanceof SimSocket ? s.linkId : -1;
 }
 
+/** Counters of route churn (see checkNoRouteLost). */
+export interface Churn {
+  gone: number;
+  dials: number;
+}
+
 const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 export class SimCluster {
@@ -303,14 +309,19 @@ export class SimCluster {
    * another connection to the same peer is already open to take over (both ends of a duplicate
    * pair keep the same connection; nobody has to redial).
    */
-  checkNoRouteLost(since = 0): string[] {
-    const gone = this.routesGone() - since;
-    return gone === 0 ? [] : [`${gone} registered routes closed with no other connection to their peer open, without any fault`];
+  checkNoRouteLost(since: Churn = { gone: 0, dials: 0 }): string[] {
+    const now = this.churn();
+    const gone = now.gone - since.gone;
+    const dials = now.dials - since.dials;
+    const errors = gone === 0 ? [] : [`${gone} registered routes closed with no other connection to their peer open, without any fault`];
+    // two connections dialed by the same server to the same peer: nothing tells the ends which to keep
+    if (dials > 0) errors.push(`${dials} dials to an address the server was already connected to, without any fault`);
+    return errors;
   }
 
-  /** Registered routes that closed with no other connection to their peer open, over every incarnation. */
-  routesGone(): number {
-    return this.everyNode.reduce((n, node) => n + node.routesGone, 0);
+  /** Routes gone without a replacement (every incarnation) and parallel dials, so far. */
+  churn(): Churn {
+    return { gone: this.everyNode.reduce((n, node) => n + node.routesGone, 0), dials: this.net.parallelDials };
   }
 
   /** Describes a failure: the seed, the errors and the last events. */

@@ -227,6 +227,8 @@ export class SimNetwork {
   private readonly sockets = new Set<SimSocket>();
   private readonly hanging = new Set<PendingDial>();
   private nextLink = 1;
+  /** connections opened from a host to an address it already had an open connection to */
+  parallelDials = 0;
   private nextEphemeral = 50_000;
 
   constructor(
@@ -328,6 +330,12 @@ export class SimNetwork {
     server.out = new Pipe(this, server, s);
     this.sockets.add(s);
     this.sockets.add(server);
+    for (const o of this.sockets) {
+      if (o.linkId !== s.linkId && o.localHost === s.localHost && o.remoteAddress === host && o.remotePort === port && !o.closing && o.peer !== null && !o.peer.closing) {
+        this.parallelDials++;
+        this.trace.add(`net: ${s.localHost} dials ${host}:${port} again while link ${o.linkId} is open`);
+      }
+    }
     this.trace.add(`net: link ${s.linkId} ${s.localHost} -> ${host}:${port} open`);
     // the dialer reads from the moment it is told; the listener's INFO comes after a delay
     s.emit("connect");

@@ -10,6 +10,8 @@ import { chaos, duplicateRoutes, exactDelivery, gossipMesh, type Outcome } from 
 
 /** seeds per property; SIM_SEEDS=<n> runs more (a longer hunt) */
 const SEEDS = Number(process.env.SIM_SEEDS ?? 200);
+/** the chaos runs take ~6 s each on an idle machine; room for a loaded one */
+const CHAOS_TIMEOUT = 90_000;
 const ONE_SEED = process.env.SIM_SEED !== undefined && process.env.SIM_SEED !== "";
 
 function seeds(): number[] {
@@ -98,13 +100,13 @@ describe("route simulation", () => {
       expect(totals.routesLost).toBeGreaterThan(0);
       expect(totals.deliveries).toBeGreaterThan(0);
     }
-  });
+  }, CHAOS_TIMEOUT);
 
   it("(1)(3) the same with a seed server and gossiped routes", async () => {
     const { failures, totals } = await runSeeds((seed, adv) => chaos(seed, adv, "seed"));
     expect(failures, failures.join("\n\n")).toEqual([]);
     if (!ONE_SEED) expect(totals.routesLost).toBeGreaterThan(0);
-  });
+  }, CHAOS_TIMEOUT);
 
   it("(2) a connected mesh delivers each message once to every plain subscriber and queue group", async () => {
     const { failures, totals } = await runSeeds(exactDelivery);

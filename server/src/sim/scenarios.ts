@@ -83,10 +83,10 @@ export async function chaos(seed: number, advance: (ms: number) => void, topolog
   c.checkExactDelivery(); // messages sent while the network was broken may be lost: not checked
   if (errors.length === 0 && topology === "full") {
     // healed and settled, the mesh stays as it is
-    const gone = c.routesGone();
+    const churn = c.churn();
     errors.push(...publishRound(c));
     c.advance(10_000);
-    errors.push(...c.checkNoRouteLost(gone), ...c.checkFullMesh());
+    errors.push(...c.checkNoRouteLost(churn), ...c.checkFullMesh());
   }
   return { errors, cluster: c };
 }
