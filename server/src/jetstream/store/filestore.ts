@@ -45,6 +45,8 @@ export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
 export class FileStreamStore implements StreamStore {
   private readonly index = new MsgIndex<FileEntry>();
   private readonly cache: MsgCache;
+  /** sequence of the last message read from a block (not the cache) */
+  private lastRead = 0;
   private floorDirty = false;
   private closed = false;
   private writer!: BlockWriter;
@@ -188,7 +190,9 @@ export class FileStreamStore implements StreamStore {
       throw new StoreCorruptError(`${this.label}: message ${e.seq} is corrupt (${why})`, e.block.path, e.seq);
     }
     const m = msgFromRecord(buf, at, e.len, e.seq, e.subj, e.ts);
-    this.cache.put(m);
+    // a lone sequential reader does not come back: the cache is for readers close behind another
+    if (e.seq !== this.lastRead + 1) this.cache.put(m);
+    this.lastRead = e.seq;
     return m;
   }
 
