@@ -1,9 +1,10 @@
 // What a leaf connection and its manager exchange: the peer's INFO/CONNECT fields natsts uses,
 // and the services the manager gives each connection.
 
-import type { Subscription } from "../client/subscription.js";
+import type { Publisher, Subscription } from "../client/subscription.js";
 import type { Logger } from "../logger.js";
 import type { LeafConnection } from "./leafnode.js";
+import type { LeafSubscription } from "./queue.js";
 
 /** What an INFO or CONNECT from the other side carries that natsts uses. */
 export interface LeafPeerInfo {
@@ -53,6 +54,11 @@ export interface LeafHost {
   /** the remote's interest as subscriptions in the server's sublist */
   addSub(sub: Subscription): void;
   removeSub(sub: Subscription): void;
+  /**
+   * The member of `sub`'s queue group (no member on this server took the current message) that
+   * takes it: null when a route's member does, else one leaf connection's, by weight.
+   */
+  pickQueueMember(sub: LeafSubscription, producer: Publisher | null): LeafSubscription | null;
   /** a message from the remote side */
   inbound(l: LeafConnection, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
   /** the other side reported an error (loop detection makes the spoke wait before reconnecting) */

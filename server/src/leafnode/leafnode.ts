@@ -6,12 +6,13 @@
 
 import type { Socket } from "node:net";
 import { Outbound } from "../client/outbound.js";
-import { type Publisher, Subscription } from "../client/subscription.js";
+import type { Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
 import { ioPhase } from "../io-phase.js";
 import { isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
+import { LeafSubscription, weighsLeafMembers } from "./queue.js";
 
 const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
@@ -68,7 +69,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   readonly host: string;
   readonly port: number;
   /** the remote's interest, as subscriptions of this connection */
-  private readonly remoteSubs = new Map<string, Subscription>();
+  private readonly remoteSubs = new Map<string, LeafSubscription>();
   /** this server's interest as told to the remote: subscription count per subject/queue */
   private readonly told = new Map<string, { subject: string; queue: string | null; count: number }>();
   private readonly outbound = new Outbound();
@@ -271,8 +272,14 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
       return;
     }
     const key = keyOf(subject, queue);
-    if (this.remoteSubs.has(key)) return;
-    const sub = new Subscription(this, subject, queue, key);
+    const known = this.remoteSubs.get(key);
+    if (known !== undefined) {
+      // a queue group's LS+ again: its new weight
+      known.weight = Math.max(1, weight);
+      return;
+    }
+    const sub = new LeafSubscription(this, subject, queue, key);
+    sub.weight = Math.max(1, weight);
     this.remoteSubs.set(key, sub);
     this.srv.addSub(sub);
   }
@@ -355,6 +362,17 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   deliver(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer, producer?: Publisher | null): boolean {
     if (this.closed) return false;
     if (this.solicited && producer?.kind === "route") return false;
+    if (sub.queue !== null && sub instanceof LeafSubscription && weighsLeafMembers(producer)) {
+      // the group has no member on this server: a route's member, else a leaf connection by weight (queue.ts)
+      const picked = this.srv.pickQueueMember(sub, producer ?? null);
+      return picked !== null && picked.leaf.collect(picked, subject, reply, hdrLen, payload);
+    }
+    return this.collect(sub, subject, reply, hdrLen, payload);
+  }
+
+  /** Adds a delivery for `sub` to the LMSG being collected (see deliver). */
+  collect(sub: Subscription, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+    if (this.closed) return false;
     const p = this.pendingOut;
     if (p !== null && p.seq === messageSeq && p.subject === subject) {
       if (sub.queue === null) p.plain = true;

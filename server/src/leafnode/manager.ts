@@ -6,9 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { connect, type Server as NetServer, type Socket } from "node:net";
 import { defaultConnectOptions } from "../client/connect.js";
-import type { Subscription } from "../client/subscription.js";
+import type { Publisher, Subscription } from "../client/subscription.js";
 import type { RouteManager } from "../cluster/manager.js";
 import { splitShownSubject } from "../cluster/shown-subject.js";
+import { routedSubject } from "../deliver.js";
 import { parseLeafURL } from "../config/leafnode.js";
 import type { LeafNodeOptions } from "../config/options.js";
 import { listenTCP } from "../listen.js";
@@ -20,6 +21,7 @@ import { deliverFromLeaf } from "./inbound.js";
 import { LeafInterest, tells } from "./interest.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafConnection } from "./leafnode.js";
+import { LeafSubscription, pickByWeight } from "./queue.js";
 import { Remote } from "./remote.js";
 
 const GLOBAL = "$G";
@@ -323,6 +325,21 @@ export class LeafNodeManager implements LeafHost {
 
   removeSub(sub: Subscription): void {
     this.srv.sublist.remove(sub);
+  }
+
+  pickQueueMember(sub: LeafSubscription, producer: Publisher | null): LeafSubscription | null {
+    const queue = sub.queue;
+    if (queue === null) return sub;
+    const subject = routedSubject;
+    if (this.routes !== null) {
+      for (const r of this.routes.routes.values()) {
+        if (r.interest.match(subject).qsubs.some((g) => g[0]?.queue === queue)) return null;
+      }
+    }
+    const group = this.srv.sublist.match(subject).qsubs.find((g) => g[0]?.queue === queue) ?? [];
+    const members: LeafSubscription[] = [];
+    for (const m of group) if (m instanceof LeafSubscription && m.client !== producer && !m.leaf.closed) members.push(m);
+    return pickByWeight(members) ?? sub;
   }
 
   inbound(l: LeafConnection, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
