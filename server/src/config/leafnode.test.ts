@@ -53,6 +53,12 @@ describe("leafnodes block", () => {
     expect(o.leafnodes).toMatchObject({ host: "127.0.0.2", port: -1, user: "x", password: "y" });
   });
 
+  it("reads dont_randomize as no_randomize; a remote without either is randomized", () => {
+    const { o, errors } = apply(`leafnodes { remotes: [ { urls: ["nats://a:1", "nats://b:2"], dont_randomize: true }, { url: "nats://c:3" } ] }`);
+    expect(errors).toEqual([]);
+    expect(o.leafnodes.remotes.map((r) => r.noRandomize)).toEqual([true, false]);
+  });
+
   it("takes a valid nkey seed on a remote", () => {
     const seed = new TextDecoder().decode(createUser().getSeed());
     const { o, errors } = apply(`leafnodes { remotes: [ { url: "nats://a:1", nkey: "${seed}" } ] }`);
