@@ -72,6 +72,12 @@ describe.each(["natsts", "reference"] as ServerKind[])("a natsts spoke on a clus
     await publishBoth(cs, "ldm.m2", c2, "ldm.s", 0, 10);
     await waitFor("10 messages each way", () => atM2.length >= 10 && atS.length >= 10);
 
+    // a bare spoke on M1 sees everything M1 sends its spokes from now on
+    const watcher = await RawConnection.connect(p1);
+    await watcher.read(untilText(" \r\n"), 2000);
+    await watcher.write('CONNECT {"server_id":"LDMWATCHER","name":"W"}\r\nPING\r\n');
+    expect((await watcher.read(untilText("PONG\r\n"), 2000)).matched).toBe(true);
+
     m1.kill("SIGUSR2");
     await waitFor("M1 in lame duck mode", () => m1.stderr().includes("Entering lame duck mode"));
     // during the grace period the spoke stays on M1, and M1 still takes leaf connections
@@ -81,8 +87,12 @@ describe.each(["natsts", "reference"] as ServerKind[])("a natsts spoke on a clus
     expect(info.data.toString()).toMatch(/^INFO \{.*"server_name":"M1"/);
     expect(await hubOf(spoke)).toBe("M1");
     expect(c1.isClosed()).toBe(false);
+    expect(watcher.closed).toBe(false);
 
     await m1.exited;
+    // no lame-duck INFO to the spokes: their connections just close when the hub shuts down
+    expect(await watcher.waitClosed(5000)).toBe(true);
+    expect(watcher.received().toString()).not.toContain('"ldm"');
     await waitLeafConnects(spoke, 2, 15_000);
     expect(await hubOf(spoke)).toBe("M2");
     // the spoke went on to the URL M1 advertised, without dialing M1 again first
