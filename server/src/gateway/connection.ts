@@ -3,7 +3,7 @@
 // an inbound one (accepted) brings the remote's messages and carries this cluster's interest.
 // Handshake: the accepting side sends INFO; the dialer answers CONNECT then its own INFO.
 
-import type { Socket } from "node:net";
+import type { RouteSocket } from "../cluster/transport.js";
 import { Outbound } from "../client/outbound.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { Logger } from "../logger.js";
@@ -113,7 +113,7 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
 
   constructor(
     readonly cid: number,
-    readonly socket: Socket,
+    readonly socket: RouteSocket,
     /** true when this server dialed the connection (outbound) */
     readonly outbound: boolean,
     private readonly srv: GatewayHost,

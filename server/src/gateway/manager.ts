@@ -4,14 +4,13 @@
 // message paths: local messages out to the clusters with interest, remote messages in to local
 // subscribers and this cluster's routes, `_GR_.` replies straight to their cluster and server.
 
-import { connect, type Server as NetServer, type Socket } from "node:net";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { RouteManager, RouteObserver } from "../cluster/manager.js";
 import type { Route, RouteInfo } from "../cluster/route.js";
+import { tcpTransport, type RouteListener, type RouteSocket, type RouteTransport } from "../cluster/transport.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { GatewayOptions } from "../config/options.js";
 import type { Forwarder } from "../deliver.js";
-import { listenTCP } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { Sublist } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
@@ -63,12 +62,14 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   private readonly replies: GatewayReplyMap;
   private readonly observedRoutes = new Set<Route>();
   private routes: RouteManager | null = null;
-  private listener: NetServer | null = null;
+  private listener: RouteListener | null = null;
   private stopped = false;
 
   constructor(
     private readonly srv: GatewayServer,
     readonly opts: GatewayOptions,
+    /** how gateways reach the network: TCP, or the deterministic simulation's network */
+    private readonly transport: RouteTransport = tcpTransport,
   ) {
     this.remotes = new RemoteGateways(opts.name);
     for (const r of opts.gateways) this.remotes.configure(r.name, r.urls);
@@ -108,9 +109,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** Opens the listener (before the routes start, so that route INFO can carry the gateway URL). */
   async listen(): Promise<void> {
     this.logger.info(`Gateway name is ${this.name}`);
-    const { server, port } = await listenTCP(this.opts.host, this.opts.port, (socket) => this.accept(socket));
-    this.listener = server;
-    this.port = port;
+    this.listener = await this.transport.listen(this.opts.host, this.opts.port, (socket) => this.accept(socket));
+    this.port = this.listener.port;
     this.logger.info(`Listening for gateways connections on ${this.opts.host}:${this.port}`);
     this.logger.info(`Address for gateway ${JSON.stringify(this.name)} is ${this.url()}`);
   }
@@ -152,7 +152,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   // ---- connections ----
 
-  private accept(socket: Socket): void {
+  private accept(socket: RouteSocket): void {
     if (this.stopped) {
       socket.destroy();
       return;
@@ -189,9 +189,13 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     this.dialing.add(name);
     const kind = remote.configured ? "explicit" : "implicit";
     this.logger.info(`Connecting to ${kind} gateway ${JSON.stringify(name)} (${hp.host}:${hp.port}) at ${hp.host}:${hp.port} (attempt ${attempt + 1})`);
-    const socket = connect({ host: hp.host, port: hp.port, noDelay: true });
+    const socket = this.transport.connect(hp.host, hp.port);
     // an address that drops packets would otherwise hold the attempt for the OS's TCP timeout
-    const connectTimer = setTimeout(() => socket.destroy(new Error("connect timeout")), CONNECT_TIMEOUT);
+    const connectTimer = setTimeout(() => {
+      socket.off("error", onError);
+      socket.destroy();
+      onError(new Error("connect timeout"));
+    }, CONNECT_TIMEOUT);
     const retry = (registered: boolean): void => {
       this.dialing.delete(name);
       const next = registered ? 0 : attempt + 1;

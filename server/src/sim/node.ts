@@ -37,7 +37,7 @@ export interface SimMessage {
 }
 
 /** The local client: owns the node's subscriptions and publishes its messages. */
-class SimClient implements Publisher {
+export class SimClient implements Publisher {
   readonly kind = "client";
   readonly opts = { echo: true, noResponders: false };
 
@@ -59,7 +59,7 @@ export class SimNode implements ClusterServer {
   readonly manager: RouteManager;
   /** local subscriptions by sid */
   readonly subs = new Map<string, Subscription>();
-  private readonly client: SimClient;
+  protected readonly client: SimClient;
   private nextCid = 1;
   private nextSid = 1;
   private readonly registered = new Map<string, Route>();
@@ -74,6 +74,8 @@ export class SimNode implements ClusterServer {
     routes: string[],
     private readonly trace: Trace,
     onDeliver: (d: Delivery) => void,
+    /** the cluster's name (a supercluster has several) */
+    clusterName = "sim",
   ) {
     this.logger = new TraceLogger(trace, this.serverName);
     this.client = new SimClient(this.nextConnectionId(), (sub, subject, reply, hdrLen, payload) => {
@@ -84,7 +86,7 @@ export class SimNode implements ClusterServer {
       onDeliver({ node: this.serverId, sid: sub.sid, subject: sub.subject, queue: sub.queue, msgSubject: subject, reply, headers, body, msg });
     });
     const opts: ClusterOptions = {
-      name: "sim",
+      name: clusterName,
       host,
       port: ROUTE_PORT,
       routes,
@@ -170,7 +172,12 @@ export class SimNode implements ClusterServer {
     this.trace.add(`${this.serverName}: PUB ${m.subject}${m.reply !== null ? ` ${m.reply}` : ""} ${id} (${m.body.length} bytes${m.headers !== null ? `, headers ${m.headers.length}` : ""})`);
     const hdr = m.headers !== null ? Buffer.from(m.headers, "latin1") : null;
     const payload = Buffer.concat([...(hdr !== null ? [hdr] : []), Buffer.from(m.body, "latin1")]);
-    processMsg(this.sublist, this.client, m.subject, m.reply, hdr !== null ? hdr.length : -1, payload, 0, payload.length, null, [this.manager]);
+    this.dispatch(m.subject, m.reply, hdr !== null ? hdr.length : -1, payload);
+  }
+
+  /** A local publish: local subscribers, then the routes (a gateway node adds its gateways). */
+  protected dispatch(subject: string, reply: string | null, hdrLen: number, payload: Buffer): void {
+    processMsg(this.sublist, this.client, subject, reply, hdrLen, payload, 0, payload.length, null, [this.manager]);
   }
 
   /** What the peers should believe of this server's interest: `subject` or `subject queue weight`. */
