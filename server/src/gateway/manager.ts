@@ -315,6 +315,10 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     this.remotes.learn(name, info.gateway_urls ?? []);
     this.outbound.set(name, g);
     this.logger.info(`${g.logPrefix} - Outbound gateway connection to ${JSON.stringify(name)} (${g.remoteId}) registered`);
+    // the routes that came up before this connection were not told of it (routeUp gossips only
+    // registered outbound gateways): without this, a member configured with no gateways and that
+    // missed the inbound gossip (sent on a route replaced as a duplicate) never connects to `name`
+    this.gossipToRoutes(name, this.remotes.get(name)?.urls() ?? []);
     return true;
   }
 
