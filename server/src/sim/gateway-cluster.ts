@@ -61,8 +61,10 @@ export class SimSupercluster {
   readonly hosts: string[][];
   /** the current incarnation of each server, by cluster */
   readonly nodes: GatewayNode[][] = [];
+  private readonly everyNode: GatewayNode[] = [];
   readonly deliveries: Delivery[] = [];
-  readonly faults = { cuts: 0, partitions: 0, crashes: 0 };
+  /** faults injected (gatewayCuts: cuts of a gateway connection), so that a test can tell a run exercised something */
+  readonly faults = { cuts: 0, gatewayCuts: 0, partitions: 0, crashes: 0 };
   /** responses that went back over a `_GR_.` mapping, and requests made */
   readonly replies = { mapped: 0, requests: 0 };
   private nextMsg = 1;
@@ -110,7 +112,14 @@ export class SimSupercluster {
 
   private makeNode(c: number, i: number): GatewayNode {
     const routes = this.hosts[c].flatMap((h, j) => (j === i ? [] : [`nats-route://${h}:${ROUTE_PORT}`]));
-    return new GatewayNode(this.net, this.hosts[c][i], this.newId(), this.names[c], routes, this.remotesOf(c, i), this.trace, (d) => this.delivered(d));
+    const n = new GatewayNode(this.net, this.hosts[c][i], this.newId(), this.names[c], routes, this.remotesOf(c, i), this.trace, (d) => this.delivered(d));
+    this.everyNode.push(n);
+    return n;
+  }
+
+  /** Registered gateway connections that closed, over every incarnation of every server. */
+  gatewaysLost(): number {
+    return this.everyNode.reduce((n, node) => n + node.logger.gatewaysLost, 0);
   }
 
   all(): GatewayNode[] {
@@ -159,8 +168,11 @@ export class SimSupercluster {
   cut(): void {
     const links = this.net.openLinks();
     if (links.length === 0) return;
+    const link = this.prng.pick(links);
     this.faults.cuts++;
-    this.net.cut(this.prng.pick(links));
+    // the dialing end: its remote port tells a gateway connection from a route
+    if (link.remotePort === GATEWAY_PORT || link.peer?.remotePort === GATEWAY_PORT) this.faults.gatewayCuts++;
+    this.net.cut(link);
   }
 
   /** Cuts the hosts in two random non-empty sides. */

@@ -128,6 +128,8 @@ export async function gatewayDelivery(seed: number, advance: (ms: number) => voi
   }
   sc.advance(3000);
   const errors = [...sc.checkMesh(), ...sc.checkInterest()];
+  // no fault: a gateway connection, once registered, stays
+  if (sc.gatewaysLost() > 0) errors.push(`${sc.gatewaysLost()} registered gateway connections closed without any fault`);
   if (errors.length > 0) return { errors, sc };
   const pubs = sc.prng.int(10, 30);
   for (let i = 0; i < pubs; i++) {

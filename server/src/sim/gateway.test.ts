@@ -29,6 +29,8 @@ type Scenario = (seed: number, advance: (ms: number) => void) => Promise<Gateway
 
 interface Totals {
   cuts: number;
+  gatewayCuts: number;
+  gatewaysLost: number;
   crashes: number;
   partitions: number;
   deliveries: number;
@@ -48,10 +50,12 @@ async function runOne(scenario: Scenario, seed: number): Promise<GatewayOutcome>
 
 async function runSeeds(scenario: Scenario): Promise<{ failures: string[]; totals: Totals }> {
   const failures: string[] = [];
-  const totals: Totals = { cuts: 0, crashes: 0, partitions: 0, deliveries: 0, mappedReplies: 0 };
+  const totals: Totals = { cuts: 0, gatewayCuts: 0, gatewaysLost: 0, crashes: 0, partitions: 0, deliveries: 0, mappedReplies: 0 };
   for (const seed of seeds()) {
     const { errors, sc } = await runOne(scenario, seed);
     totals.cuts += sc.faults.cuts;
+    totals.gatewayCuts += sc.faults.gatewayCuts;
+    totals.gatewaysLost += sc.gatewaysLost();
     totals.crashes += sc.faults.crashes;
     totals.partitions += sc.faults.partitions;
     totals.deliveries += sc.deliveries.length;
@@ -97,7 +101,9 @@ describe("gateway simulation", () => {
     const { failures, totals } = await runSeeds(gatewayChaos);
     expect(failures, failures.join("\n\n")).toEqual([]);
     if (!ONE_SEED) {
-      expect(totals.cuts).toBeGreaterThan(0);
+      expect(totals.cuts).toBeGreaterThan(totals.gatewayCuts);
+      expect(totals.gatewayCuts).toBeGreaterThan(0);
+      expect(totals.gatewaysLost).toBeGreaterThan(0);
       expect(totals.crashes).toBeGreaterThan(0);
       expect(totals.partitions).toBeGreaterThan(0);
       expect(totals.mappedReplies).toBeGreaterThan(0);

@@ -31,9 +31,12 @@ export class TraceLogger extends Logger {
 
   /** registered routes that closed (replaced duplicates are not logged so, see RouteManager.closed) */
   routesLost = 0;
+  /** registered gateway connections (either direction) that closed */
+  gatewaysLost = 0;
 
   override write(level: Level, msg: string): void {
     if (/ - Route connection to .* closed: /.test(msg)) this.routesLost++;
+    if (/ - Gateway connection closed: /.test(msg)) this.gatewaysLost++;
     this.traceTo.add(`${this.name} [${level}] ${msg}`);
   }
 }
