@@ -21,7 +21,7 @@ export interface SuperclusterOptions {
   advance: (ms: number) => void;
 }
 
-export const GW_SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d"];
+export const GW_SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d", "svc.*"];
 export const GW_PUB_SUBJECTS = ["a", "a.b", "a.c", "b.c", "c.d", "d"];
 export const GW_QUEUES = ["q1", "q2"];
 
@@ -309,6 +309,11 @@ export class SimSupercluster {
       for (const d of got) if (d.queue !== null && !e.groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
     }
     return errors;
+  }
+
+  /** Requests made while something was down: their responses may be lost (duplicates are still checked). */
+  forgetRequests(): void {
+    this.requests.splice(0);
   }
 
   /** (4) Every request's inbox got each of its responses exactly once. */
