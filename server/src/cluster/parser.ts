@@ -1,5 +1,8 @@
 // The route protocol parser: control lines (INFO, CONNECT, PING, PONG, -ERR, +OK, RS+/RS-, LS+/LS-)
-// and messages with payloads (RMSG, HMSG, LMSG). Input may be split anywhere across chunks.
+// and messages with payloads (RMSG, HMSG, LMSG). Input may be split anywhere across chunks
+// (link/framing.ts cuts it into lines and payloads).
+
+import { type FrameHandler, LineFraming } from "../link/framing.js";
 
 export interface RouteProtocolHandler {
   onInfo(json: string): void;
@@ -20,8 +23,6 @@ export class RouteParseError extends Error {
   }
 }
 
-const MAX_LINE = 64 * 1024;
-
 const NO_QUEUES: readonly string[] = [];
 
 interface PendingMsg {
@@ -33,9 +34,8 @@ interface PendingMsg {
   size: number;
 }
 
-export class RouteParser {
-  private buf: Buffer = Buffer.alloc(0);
-  private msg: PendingMsg | null = null;
+export class RouteParser implements FrameHandler<PendingMsg> {
+  private readonly framing = new LineFraming<PendingMsg>(this, RouteParseError);
   /** token boundaries of the message line being read (plainRMSG) */
   private readonly cuts = new Int32Array(8);
 
@@ -45,35 +45,21 @@ export class RouteParser {
   ) {}
 
   parse(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let pos = 0;
-    const b = this.buf;
-    for (;;) {
-      if (this.msg !== null) {
-        const m = this.msg;
-        if (b.length - pos < m.size + 2) break;
-        if (b[pos + m.size] !== 0x0d || b[pos + m.size + 1] !== 0x0a) throw new RouteParseError("payload not terminated by CRLF");
-        const payload = b.subarray(pos, pos + m.size);
-        pos += m.size + 2;
-        this.msg = null;
-        this.h.onMsg(m.account, m.subject, m.reply, m.queues, m.hdrLen, payload);
-        continue;
-      }
-      const nl = b.indexOf(0x0a, pos);
-      if (nl < 0) {
-        if (b.length - pos > MAX_LINE) throw new RouteParseError("control line too long");
-        break;
-      }
-      const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
-      const start = pos;
-      pos = nl + 1;
-      // the common message, `RMSG <account> <subject> [<reply>] <size>`, read from the bytes
-      if (b[start] === 0x52 && b[start + 1] === 0x4d && b[start + 2] === 0x53 && b[start + 3] === 0x47 && b[start + 4] === 0x20) {
-        if (this.plainRMSG(b, start + 5, end)) continue;
-      }
-      this.line(b.toString("latin1", start, end));
+    this.framing.parse(chunk);
+  }
+
+  // ---- FrameHandler ----
+
+  controlLine(b: Buffer, start: number, end: number): void {
+    // the common message, `RMSG <account> <subject> [<reply>] <size>`, read from the bytes
+    if (b[start] === 0x52 && b[start + 1] === 0x4d && b[start + 2] === 0x53 && b[start + 3] === 0x47 && b[start + 4] === 0x20) {
+      if (this.plainRMSG(b, start + 5, end)) return;
     }
-    this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
+    this.line(b.toString("latin1", start, end));
+  }
+
+  payload(m: PendingMsg, payload: Buffer): void {
+    this.h.onMsg(m.account, m.subject, m.reply, m.queues, m.hdrLen, payload);
   }
 
   /**
@@ -110,7 +96,7 @@ export class RouteParser {
     const account = cuts[1] - cuts[0] === 2 && b[cuts[0]] === 0x24 && b[cuts[0] + 1] === 0x47 ? "$G" : b.toString("latin1", cuts[0], cuts[1]);
     const subject = b.toString("latin1", cuts[2], cuts[3]);
     const reply = n === 4 ? b.toString("latin1", cuts[4], cuts[5]) : null;
-    this.msg = { account, subject, reply, queues: NO_QUEUES, hdrLen: -1, size };
+    this.framing.expectPayload({ account, subject, reply, queues: NO_QUEUES, hdrLen: -1, size });
     return true;
   }
 
@@ -180,7 +166,7 @@ export class RouteParser {
       }
     }
     // LMSG header size 0 means no headers
-    this.msg = { account: args[0], subject: args[1], reply, queues, hdrLen: headers && hdrLen > 0 ? hdrLen : -1, size };
+    this.framing.expectPayload({ account: args[0], subject: args[1], reply, queues, hdrLen: headers && hdrLen > 0 ? hdrLen : -1, size });
   }
 }
 

@@ -1,10 +1,10 @@
 // One route connection to another server of the cluster: handshake (INFO / CONNECT / INFO),
 // the remote server's interest (RS+/RS-), inbound messages, outbound RMSG/HMSG, PING/PONG.
 
-import { Outbound } from "../client/outbound.js";
 import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import type { Logger } from "../logger.js";
+import { OutboundLink } from "../link/outbound-link.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
 import { RouteParseError, RouteParser, type RouteProtocolHandler } from "./parser.js";
 import type { RouteSocket } from "./transport.js";
@@ -69,9 +69,7 @@ export interface RouteHost {
 }
 
 export const GLOBAL = "$G";
-const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
-const CRLF = Buffer.from("\r\n");
 
 /** `RMSG|HMSG $G <subject> [reply | + reply queues | \| queues] [hdr] <size>\r\n` */
 export function msgLine(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, size: number): string {
@@ -102,7 +100,6 @@ export class Route implements RouteProtocolHandler, Publisher {
   dialedURL = "";
   /** called once after the route closed (the dialer's retry logic) */
   onClosed: (() => void) | null = null;
-  closed = false;
   inMsgs = 0;
   inBytes = 0;
   outMsgs = 0;
@@ -113,15 +110,10 @@ export class Route implements RouteProtocolHandler, Publisher {
   /** remote interest in the global account */
   readonly interest = new Sublist<RemoteSub>();
   private readonly interestByKey = new Map<string, RemoteSub>();
-  private readonly outbound = new Outbound();
+  private readonly link: OutboundLink;
   private readonly parser: RouteParser;
   private connectSeen = false;
   private infoSeen = false;
-  private flushScheduled = false;
-  private pingsOut = 0;
-  private pingSentAt = 0;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly cid: number,
@@ -135,6 +127,11 @@ export class Route implements RouteProtocolHandler, Publisher {
     this.host = socket.remoteAddress ?? "";
     this.port = socket.remotePort ?? 0;
     this.parser = new RouteParser(this, srv.maxPayload);
+    this.link = new OutboundLink(socket, this, srv, "Route");
+  }
+
+  get closed(): boolean {
+    return this.link.closed;
   }
 
   get logPrefix(): string {
@@ -150,19 +147,12 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   begin(): void {
-    const s = this.socket;
-    s.setNoDelay(true);
-    s.on("data", (chunk: Buffer) => this.onData(chunk));
-    s.on("error", (err: Error) => {
-      this.srv.logger.debug(`${this.logPrefix} - Route connection error: ${err.message}`);
-      this.close("Read Error");
-    });
-    s.on("close", () => this.close("Client Closed"));
+    this.link.listen((chunk: Buffer) => this.onData(chunk));
     if (!this.solicited) this.send(this.srv.routeInfo());
     // a peer that never completes the handshake (a dialed one too: it may never send its INFO)
-    this.authTimer = setTimeout(() => {
+    this.link.startHandshakeTimer(() => {
       if (!this.registered) this.close(this.solicited ? "Route Handshake Timeout" : "Authentication Timeout");
-    }, Math.max(this.srv.authTimeout, 2000));
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -226,11 +216,10 @@ export class Route implements RouteProtocolHandler, Publisher {
         this.send(this.srv.connectLine(this));
         this.send(this.srv.routeInfo());
       }
-      if (this.authTimer !== null) clearTimeout(this.authTimer);
-      this.authTimer = null;
+      this.link.handshakeDone();
       if (this.srv.register(this, info)) {
         this.registered = true;
-        this.sendPing();
+        this.link.sendPing();
       }
       return;
     }
@@ -244,9 +233,8 @@ export class Route implements RouteProtocolHandler, Publisher {
 
   onPong(): void {
     this.trace("<<- [PONG]");
-    this.pingsOut = 0;
-    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
-    this.pingSentAt = 0;
+    const rtt = this.link.pong();
+    if (rtt !== null) this.rtt = rtt;
   }
 
   onErr(text: string): void {
@@ -304,18 +292,9 @@ export class Route implements RouteProtocolHandler, Publisher {
   sendMsgLine(line: string, payload: Buffer): void {
     if (this.closed) return;
     if (this.srv.logger.traceEnabled) this.trace(`->> [${line.slice(0, -2)}]`);
-    this.outbound.appendString(line);
-    this.outbound.append(payload);
-    this.outbound.append(CRLF);
     this.outMsgs++;
     this.outBytes += payload.length;
-    if (this.pending > this.srv.maxPending) {
-      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
-      this.outbound.discard();
-      this.close("Slow Consumer (Pending Bytes)");
-      return;
-    }
-    this.queueFlush();
+    if (this.link.appendMsg(line, payload)) this.link.queueFlush();
   }
 
   sendSub(subject: string, queue: string | null, weight: number): void {
@@ -327,72 +306,28 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   sendText(s: string): void {
-    if (this.closed) return;
-    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
-    this.outbound.appendString(s);
-    this.queueFlush();
+    this.link.sendText(s);
   }
 
   send(b: Buffer): void {
-    if (this.closed) return;
-    this.outbound.append(b);
-    this.queueFlush();
+    this.link.send(b);
   }
 
   private sendNow(b: Buffer): void {
-    this.outbound.append(b);
-    this.flush();
+    this.link.sendNow(b);
   }
 
   get pending(): number {
-    return this.outbound.pending + this.socket.writableLength;
-  }
-
-  private queueFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed || this.outbound.pending === 0) return;
-    const chunks = this.outbound.take();
-    this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
-    this.socket.uncork();
-  }
-
-  // ---- liveness ----
-
-  private sendPing(): void {
-    if (this.closed) return;
-    if (this.pingsOut >= this.srv.pingMax) {
-      this.srv.logger.debug(`${this.logPrefix} - Stale Route Connection - Closing`);
-      this.close("Stale Connection");
-      return;
-    }
-    this.pingsOut++;
-    this.pingSentAt = performance.now();
-    this.send(PING);
-    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
-    this.pingTimer.unref();
+    return this.link.pending;
   }
 
   private trace(msg: string): void {
-    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+    this.link.trace(msg);
   }
 
   close(reason: string): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
-    const s = this.socket;
-    if (!s.destroyed) {
-      s.end();
-      setTimeout(() => s.destroy(), 1000).unref();
-    }
+    this.link.close();
     this.srv.closed(this, reason);
   }
 }

@@ -4,8 +4,8 @@
 // Handshake: the accepting side sends INFO; the dialer answers CONNECT then its own INFO.
 
 import type { RouteSocket } from "../cluster/transport.js";
-import { Outbound } from "../client/outbound.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
+import { OutboundLink } from "../link/outbound-link.js";
 import type { Logger } from "../logger.js";
 import { OutboundInterest } from "./interest.js";
 import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";
@@ -67,9 +67,7 @@ export interface GatewayHost {
 }
 
 export const GLOBAL = "$G";
-const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
-const CRLF = Buffer.from("\r\n");
 
 export class Gateway implements GatewayProtocolHandler, Publisher {
   readonly kind = "gateway";
@@ -86,7 +84,6 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   /** the URL dialed (outbound) */
   dialedURL = "";
   onClosed: (() => void) | null = null;
-  closed = false;
   closeReason = "";
   inMsgs = 0;
   inBytes = 0;
@@ -101,15 +98,10 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   newReplyPrefix = true;
   readonly host: string;
   readonly port: number;
-  private readonly outboundBuf = new Outbound();
+  private readonly link: OutboundLink;
   private readonly parser: GatewayParser;
   private connectSeen = false;
   private infoSeen = false;
-  private flushScheduled = false;
-  private pingsOut = 0;
-  private pingSentAt = 0;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly cid: number,
@@ -121,6 +113,11 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     this.host = socket.remoteAddress ?? "";
     this.port = socket.remotePort ?? 0;
     this.parser = new GatewayParser(this, srv.maxPayload);
+    this.link = new OutboundLink(socket, this, srv, "Gateway");
+  }
+
+  get closed(): boolean {
+    return this.link.closed;
   }
 
   get logPrefix(): string {
@@ -128,21 +125,14 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   }
 
   begin(): void {
-    const s = this.socket;
-    s.setNoDelay(true);
-    s.on("data", (chunk: Buffer) => this.onData(chunk));
-    s.on("error", (err: Error) => {
-      this.srv.logger.debug(`${this.logPrefix} - Gateway connection error: ${err.message}`);
-      this.close("Read Error");
-    });
-    s.on("close", () => this.close("Client Closed"));
+    this.link.listen((chunk: Buffer) => this.onData(chunk));
     if (!this.outbound) this.send(this.srv.gatewayInfo());
-    this.authTimer = setTimeout(() => {
+    this.link.startHandshakeTimer(() => {
       if (!this.registered) {
         this.srv.logger.error(`${this.logPrefix} - Gateway handshake timeout`);
         this.close("Authentication Timeout");
       }
-    }, Math.max(this.srv.authTimeout, 2000));
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -201,8 +191,8 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     }
     this.connectSeen = true;
     this.registered = true;
-    this.clearAuthTimer();
-    this.sendPing();
+    this.link.handshakeDone();
+    this.link.sendPing();
   }
 
   onInfo(json: string): void {
@@ -227,10 +217,10 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
         this.close("Protocol Violation");
         return;
       }
-      this.clearAuthTimer();
+      this.link.handshakeDone();
       if (this.srv.outboundInfo(this, info)) {
         this.registered = true;
-        this.sendPing();
+        this.link.sendPing();
       }
       return;
     }
@@ -244,9 +234,8 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
 
   onPong(): void {
     this.trace("<<- [PONG]");
-    this.pingsOut = 0;
-    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
-    this.pingSentAt = 0;
+    const rtt = this.link.pong();
+    if (rtt !== null) this.rtt = rtt;
   }
 
   onErr(text: string): void {
@@ -302,94 +291,35 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
     const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
     this.trace(`->> [${line}]`);
-    this.outboundBuf.appendString(`${line}\r\n`);
-    this.outboundBuf.append(payload);
-    this.outboundBuf.append(CRLF);
     this.outMsgs++;
     this.outBytes += payload.length;
-    if (this.pending > this.srv.maxPending) {
-      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
-      this.outboundBuf.discard();
-      this.close("Slow Consumer (Pending Bytes)");
-      return;
-    }
-    this.queueFlush();
+    if (this.link.appendMsg(`${line}\r\n`, payload)) this.link.queueFlush();
   }
 
   sendText(s: string): void {
-    if (this.closed) return;
-    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
-    this.outboundBuf.appendString(s);
-    this.queueFlush();
+    this.link.sendText(s);
   }
 
   send(b: Buffer): void {
-    if (this.closed) return;
-    this.outboundBuf.append(b);
-    this.queueFlush();
+    this.link.send(b);
   }
 
   private sendNow(b: Buffer): void {
-    if (this.closed) return;
-    this.outboundBuf.append(b);
-    this.flush();
+    this.link.sendNow(b);
   }
 
   get pending(): number {
-    return this.outboundBuf.pending + this.socket.writableLength;
-  }
-
-  private queueFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed || this.outboundBuf.pending === 0) return;
-    const chunks = this.outboundBuf.take();
-    this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
-    this.socket.uncork();
-  }
-
-  // ---- liveness ----
-
-  private sendPing(): void {
-    if (this.closed) return;
-    if (this.pingsOut >= this.srv.pingMax) {
-      this.srv.logger.debug(`${this.logPrefix} - Stale Gateway Connection - Closing`);
-      this.close("Stale Connection");
-      return;
-    }
-    this.pingsOut++;
-    this.pingSentAt = performance.now();
-    this.send(PING);
-    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
-    this.pingTimer.unref();
-  }
-
-  private clearAuthTimer(): void {
-    if (this.authTimer !== null) clearTimeout(this.authTimer);
-    this.authTimer = null;
+    return this.link.pending;
   }
 
   private trace(msg: string): void {
-    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+    this.link.trace(msg);
   }
 
   close(reason: string): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
+    this.link.close();
     this.closeReason = reason;
-    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
-    const s = this.socket;
-    if (!s.destroyed) {
-      s.end();
-      setTimeout(() => s.destroy(), 1000).unref();
-    }
     this.srv.closed(this, reason);
   }
 }

@@ -1,6 +1,8 @@
 // The gateway protocol parser: control lines (INFO, CONNECT, PING, PONG, +OK, -ERR, RS+/RS-,
 // A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
 
+import { type FrameHandler, LineFraming } from "../link/framing.js";
+
 export interface GatewayProtocolHandler {
   onInfo(json: string): void;
   onConnect(json: string): void;
@@ -22,7 +24,6 @@ export class GatewayParseError extends Error {
   }
 }
 
-const MAX_LINE = 64 * 1024;
 /** slack over max_payload for headers and a server's own larger limit */
 const PAYLOAD_SLACK = 64 * 1024;
 
@@ -35,9 +36,8 @@ interface PendingMsg {
   size: number;
 }
 
-export class GatewayParser {
-  private buf: Buffer = Buffer.alloc(0);
-  private msg: PendingMsg | null = null;
+export class GatewayParser implements FrameHandler<PendingMsg> {
+  private readonly framing = new LineFraming<PendingMsg>(this, GatewayParseError);
 
   constructor(
     private readonly h: GatewayProtocolHandler,
@@ -45,31 +45,17 @@ export class GatewayParser {
   ) {}
 
   parse(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let pos = 0;
-    const b = this.buf;
-    for (;;) {
-      if (this.msg !== null) {
-        const m = this.msg;
-        if (b.length - pos < m.size + 2) break;
-        if (b[pos + m.size] !== 0x0d || b[pos + m.size + 1] !== 0x0a) throw new GatewayParseError("payload not terminated by CRLF");
-        const payload = b.subarray(pos, pos + m.size);
-        pos += m.size + 2;
-        this.msg = null;
-        this.h.onMsg(m.account, m.subject, m.reply, m.queues, m.hdrLen, payload);
-        continue;
-      }
-      const nl = b.indexOf(0x0a, pos);
-      if (nl < 0) {
-        if (b.length - pos > MAX_LINE) throw new GatewayParseError("control line too long");
-        break;
-      }
-      const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
-      const line = b.toString("latin1", pos, end);
-      pos = nl + 1;
-      this.line(line);
-    }
-    this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
+    this.framing.parse(chunk);
+  }
+
+  // ---- FrameHandler ----
+
+  controlLine(b: Buffer, start: number, end: number): void {
+    this.line(b.toString("latin1", start, end));
+  }
+
+  payload(m: PendingMsg, payload: Buffer): void {
+    this.h.onMsg(m.account, m.subject, m.reply, m.queues, m.hdrLen, payload);
   }
 
   private line(line: string): void {
@@ -132,7 +118,7 @@ export class GatewayParser {
         throw new GatewayParseError(`bad message arguments: ${args.join(" ")}`);
       }
     }
-    this.msg = { account: args[0], subject: args[1], reply, queues, hdrLen, size };
+    this.framing.expectPayload({ account: args[0], subject: args[1], reply, queues, hdrLen, size });
   }
 }
 

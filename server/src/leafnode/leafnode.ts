@@ -5,18 +5,16 @@
 // LS+/LS-; messages go out as LMSG/HMSG, one per message with the queue groups picked here.
 
 import type { Socket } from "node:net";
-import { Outbound } from "../client/outbound.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
 import { ioPhase } from "../io-phase.js";
+import { OutboundLink } from "../link/outbound-link.js";
 import { isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
 import { LeafSubscription, weighsLeafMembers } from "./queue.js";
 
-const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
-const CRLF = Buffer.from("\r\n");
 const INVALID_SUB = Buffer.from("-ERR 'Invalid Subscription'\r\n");
 const NO_QUEUES: readonly string[] = [];
 
@@ -50,7 +48,6 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   /** the account this connection is bound to on this server */
   account = "$G";
   registered = false;
-  closed = false;
   closeReason = "";
   /** the URL dialed (spoke side) */
   dialedURL = "";
@@ -72,16 +69,11 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   private readonly remoteSubs = new Map<string, LeafSubscription>();
   /** this server's interest as told to the remote: subscription count per subject/queue */
   private readonly told = new Map<string, { subject: string; queue: string | null; count: number }>();
-  private readonly outbound = new Outbound();
+  private readonly link: OutboundLink;
   private readonly parser: LeafParser;
   private pendingOut: PendingOut | null = null;
   private connectSeen = false;
   private infoSeen = false;
-  private flushScheduled = false;
-  private pingsOut = 0;
-  private pingSentAt = 0;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly cid: number,
@@ -93,6 +85,11 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     this.host = (socket.remoteAddress ?? "").replace(/^::ffff:/, "");
     this.port = socket.remotePort ?? 0;
     this.parser = new LeafParser(this, srv.maxPayload);
+    this.link = new OutboundLink(socket, this, srv, "Leafnode");
+  }
+
+  get closed(): boolean {
+    return this.link.closed;
   }
 
   get logPrefix(): string {
@@ -113,21 +110,14 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   }
 
   begin(): void {
-    const s = this.socket;
-    s.setNoDelay(true);
-    s.on("data", (chunk: Buffer) => this.onData(chunk));
-    s.on("error", (err: Error) => {
-      this.srv.logger.debug(`${this.logPrefix} - Leafnode connection error: ${err.message}`);
-      this.close("Read Error");
-    });
-    s.on("close", () => this.close("Client Closed"));
+    this.link.listen((chunk: Buffer) => this.onData(chunk));
     if (!this.solicited) this.send(this.srv.hubInfo(this, false));
-    this.authTimer = setTimeout(() => {
+    this.link.startHandshakeTimer(() => {
       if (!this.registered) {
         this.srv.logger.error(`${this.logPrefix} - ${this.solicited ? "no INFO from the hub" : "authentication timeout"}`);
         this.close("Authentication Timeout");
       }
-    }, Math.max(this.srv.authTimeout, 2000));
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -232,12 +222,11 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
 
   private handshakeDone(): void {
     if (this.closed) return;
-    if (this.authTimer !== null) clearTimeout(this.authTimer);
-    this.authTimer = null;
+    this.link.handshakeDone();
     this.registered = true;
     this.srv.register(this);
     if (this.closed) return;
-    this.sendPing();
+    this.link.sendPing();
   }
 
   onPing(): void {
@@ -247,9 +236,8 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
 
   onPong(): void {
     this.trace("<<- [PONG]");
-    this.pingsOut = 0;
-    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
-    this.pingSentAt = 0;
+    const rtt = this.link.pong();
+    if (rtt !== null) this.rtt = rtt;
   }
 
   onErr(text: string): void {
@@ -381,8 +369,13 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     }
     if (p !== null) this.writePending();
     this.pendingOut = { seq: messageSeq, routed: routedSubject, subject, reply, hdrLen, payload, plain: sub.queue === null, queues: sub.queue === null ? [] : [sub.queue] };
-    this.queueFlush();
+    this.link.queueFlush();
     return true;
+  }
+
+  /** LinkOwner: the LMSG being collected goes out before anything else is queued or written. */
+  release(): void {
+    this.writePending();
   }
 
   private writePending(): void {
@@ -396,94 +389,39 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     const args = msgArgs(shown !== null ? p.routed : p.subject, replyWithShownSubject(p.reply, shown), queues);
     const line = `${p.hdrLen >= 0 ? "HMSG" : "LMSG"} ${args} ${sizes}`;
     this.trace(`->> [${line}]`);
-    this.outbound.appendString(`${line}\r\n`);
-    this.outbound.append(p.payload);
-    this.outbound.append(CRLF);
     this.outMsgs++;
     this.outBytes += p.payload.length;
-    if (this.pending > this.srv.maxPending) {
-      this.srv.logger.info(`${this.logPrefix} - Slow Consumer Detected: MaxPending of ${this.srv.maxPending} Exceeded`);
-      this.outbound.discard();
-      this.close("Slow Consumer (Pending Bytes)");
-    }
+    this.link.appendMsg(`${line}\r\n`, p.payload);
   }
 
   // ---- outbound ----
 
   sendText(s: string): void {
-    if (this.closed) return;
-    this.writePending();
-    if (this.srv.logger.traceEnabled) for (const l of s.split("\r\n")) if (l !== "") this.trace(`->> [${l}]`);
-    this.outbound.appendString(s);
-    this.queueFlush();
+    this.link.sendText(s);
   }
 
   send(b: Buffer): void {
-    if (this.closed) return;
-    this.writePending();
-    this.outbound.append(b);
-    this.queueFlush();
+    this.link.send(b);
   }
 
   private sendNow(b: Buffer): void {
-    this.writePending();
-    this.outbound.append(b);
-    this.flush();
+    this.link.sendNow(b);
   }
 
   get pending(): number {
-    return this.outbound.pending + this.socket.writableLength;
-  }
-
-  private queueFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    this.writePending();
-    if (this.closed || this.outbound.pending === 0) return;
-    const chunks = this.outbound.take();
-    this.socket.cork();
-    for (const c of chunks) this.socket.write(c);
-    this.socket.uncork();
-  }
-
-  // ---- liveness ----
-
-  private sendPing(): void {
-    if (this.closed) return;
-    if (this.pingsOut >= this.srv.pingMax) {
-      this.srv.logger.debug(`${this.logPrefix} - Stale Leafnode Connection - Closing`);
-      this.close("Stale Connection");
-      return;
-    }
-    this.pingsOut++;
-    this.pingSentAt = performance.now();
-    this.send(PING);
-    this.pingTimer = setTimeout(() => this.sendPing(), this.srv.pingInterval);
-    this.pingTimer.unref();
+    return this.link.pending;
   }
 
   private trace(msg: string): void {
-    if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
+    this.link.trace(msg);
   }
 
   close(reason: string): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
+    this.link.close();
     this.closeReason = reason;
-    for (const t of [this.pingTimer, this.authTimer]) if (t !== null) clearTimeout(t);
     for (const sub of this.remoteSubs.values()) this.srv.removeSub(sub);
     this.remoteSubs.clear();
-    const s = this.socket;
-    if (!s.destroyed) {
-      s.end();
-      setTimeout(() => s.destroy(), 1000).unref();
-    }
     this.srv.closed(this, reason);
   }
 }

@@ -3,6 +3,8 @@
 // no account: a leaf connection is bound to one account on each side. Input may be split
 // anywhere across chunks.
 
+import { type FrameHandler, LineFraming } from "../link/framing.js";
+
 export interface LeafProtocolHandler {
   onInfo(json: string): void;
   onConnect(json: string): void;
@@ -25,7 +27,6 @@ export class LeafParseError extends Error {
   }
 }
 
-const MAX_LINE = 64 * 1024;
 /** room for headers on top of max_payload (nats-server checks the payload part) */
 const HEADER_SLACK = 64 * 1024;
 
@@ -37,9 +38,8 @@ interface PendingMsg {
   size: number;
 }
 
-export class LeafParser {
-  private buf: Buffer = Buffer.alloc(0);
-  private msg: PendingMsg | null = null;
+export class LeafParser implements FrameHandler<PendingMsg> {
+  private readonly framing = new LineFraming<PendingMsg>(this, LeafParseError);
 
   constructor(
     private readonly h: LeafProtocolHandler,
@@ -47,31 +47,17 @@ export class LeafParser {
   ) {}
 
   parse(chunk: Buffer): void {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    let pos = 0;
-    const b = this.buf;
-    for (;;) {
-      if (this.msg !== null) {
-        const m = this.msg;
-        if (b.length - pos < m.size + 2) break;
-        if (b[pos + m.size] !== 0x0d || b[pos + m.size + 1] !== 0x0a) throw new LeafParseError("payload not terminated by CRLF");
-        const payload = b.subarray(pos, pos + m.size);
-        pos += m.size + 2;
-        this.msg = null;
-        this.h.onMsg(m.subject, m.reply, m.queues, m.hdrLen, payload);
-        continue;
-      }
-      const nl = b.indexOf(0x0a, pos);
-      if (nl < 0) {
-        if (b.length - pos > MAX_LINE) throw new LeafParseError("control line too long");
-        break;
-      }
-      const end = nl > pos && b[nl - 1] === 0x0d ? nl - 1 : nl;
-      const line = b.toString("latin1", pos, end);
-      pos = nl + 1;
-      this.line(line);
-    }
-    this.buf = pos >= b.length ? Buffer.alloc(0) : b.subarray(pos);
+    this.framing.parse(chunk);
+  }
+
+  // ---- FrameHandler ----
+
+  controlLine(b: Buffer, start: number, end: number): void {
+    this.line(b.toString("latin1", start, end));
+  }
+
+  payload(m: PendingMsg, payload: Buffer): void {
+    this.h.onMsg(m.subject, m.reply, m.queues, m.hdrLen, payload);
   }
 
   private line(line: string): void {
@@ -131,7 +117,7 @@ export class LeafParser {
         throw new LeafParseError(`bad message arguments: ${args.join(" ")}`);
       }
     }
-    this.msg = { subject: args[0], reply, queues, hdrLen, size };
+    this.framing.expectPayload({ subject: args[0], reply, queues, hdrLen, size });
   }
 }
 
