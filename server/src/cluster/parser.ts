@@ -3,6 +3,7 @@
 // (link/framing.ts cuts it into lines and payloads).
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { readMsgRouting } from "../link/msg-args.js";
 
 export interface RouteProtocolHandler {
   onInfo(json: string): void;
@@ -149,24 +150,10 @@ export class RouteParser implements FrameHandler<PendingMsg> {
     const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
     if (hdrLen > size) throw new RouteParseError("header size larger than message size");
     if (size > this.maxPayload + 64 * 1024) throw new RouteParseError("message payload too large");
-    const middle = args.slice(2, args.length - sizes);
-    let reply: string | null = null;
-    let queues: string[] = [];
-    if (middle.length > 0) {
-      if (middle[0] === "+") {
-        if (middle.length < 2) throw new RouteParseError("missing reply after +");
-        reply = middle[1];
-        queues = middle.slice(2);
-      } else if (middle[0] === "|") {
-        queues = middle.slice(1);
-      } else if (middle.length === 1) {
-        reply = middle[0];
-      } else {
-        throw new RouteParseError(`bad message arguments: ${args.join(" ")}`);
-      }
-    }
     // LMSG header size 0 means no headers
-    this.framing.expectPayload({ account: args[0], subject: args[1], reply, queues, hdrLen: headers && hdrLen > 0 ? hdrLen : -1, size });
+    const m: PendingMsg = { account: args[0], subject: args[1], reply: null, queues: NO_QUEUES, hdrLen: headers && hdrLen > 0 ? hdrLen : -1, size };
+    readMsgRouting(args, 2, args.length - sizes, m, false, RouteParseError);
+    this.framing.expectPayload(m);
   }
 }
 

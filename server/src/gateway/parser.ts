@@ -2,6 +2,7 @@
 // A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { readMsgRouting } from "../link/msg-args.js";
 
 export interface GatewayProtocolHandler {
   onInfo(json: string): void;
@@ -27,11 +28,13 @@ export class GatewayParseError extends Error {
 /** slack over max_payload for headers and a server's own larger limit */
 const PAYLOAD_SLACK = 64 * 1024;
 
+const NO_QUEUES: readonly string[] = [];
+
 interface PendingMsg {
   account: string;
   subject: string;
   reply: string | null;
-  queues: string[];
+  queues: readonly string[];
   hdrLen: number;
   size: number;
 }
@@ -101,24 +104,9 @@ export class GatewayParser implements FrameHandler<PendingMsg> {
     const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
     if (hdrLen > size) throw new GatewayParseError("header size larger than message size");
     if (size > this.maxPayload + PAYLOAD_SLACK) throw new GatewayParseError("message payload too large");
-    const middle = args.slice(2, args.length - sizes);
-    let reply: string | null = null;
-    let queues: string[] = [];
-    if (middle.length > 0) {
-      if (middle[0] === "+") {
-        if (middle.length < 3) throw new GatewayParseError("missing reply or queue after +");
-        reply = middle[1];
-        queues = middle.slice(2);
-      } else if (middle[0] === "|") {
-        if (middle.length < 2) throw new GatewayParseError("missing queue after |");
-        queues = middle.slice(1);
-      } else if (middle.length === 1) {
-        reply = middle[0];
-      } else {
-        throw new GatewayParseError(`bad message arguments: ${args.join(" ")}`);
-      }
-    }
-    this.framing.expectPayload({ account: args[0], subject: args[1], reply, queues, hdrLen, size });
+    const m: PendingMsg = { account: args[0], subject: args[1], reply: null, queues: NO_QUEUES, hdrLen, size };
+    readMsgRouting(args, 2, args.length - sizes, m, true, GatewayParseError);
+    this.framing.expectPayload(m);
   }
 }
 

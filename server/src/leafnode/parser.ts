@@ -4,6 +4,7 @@
 // anywhere across chunks.
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { readMsgRouting } from "../link/msg-args.js";
 
 export interface LeafProtocolHandler {
   onInfo(json: string): void;
@@ -30,10 +31,12 @@ export class LeafParseError extends Error {
 /** room for headers on top of max_payload (nats-server checks the payload part) */
 const HEADER_SLACK = 64 * 1024;
 
+const NO_QUEUES: readonly string[] = [];
+
 interface PendingMsg {
   subject: string;
   reply: string | null;
-  queues: string[];
+  queues: readonly string[];
   hdrLen: number;
   size: number;
 }
@@ -101,23 +104,9 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
     if (hdrLen > size) throw new LeafParseError("header size larger than message size");
     if (size > this.maxPayload + HEADER_SLACK) throw new LeafParseError("message payload too large");
-    const middle = args.slice(1, args.length - sizes);
-    let reply: string | null = null;
-    let queues: string[] = [];
-    if (middle.length > 0) {
-      if (middle[0] === "+") {
-        if (middle.length < 2) throw new LeafParseError("missing reply after +");
-        reply = middle[1];
-        queues = middle.slice(2);
-      } else if (middle[0] === "|") {
-        queues = middle.slice(1);
-      } else if (middle.length === 1) {
-        reply = middle[0];
-      } else {
-        throw new LeafParseError(`bad message arguments: ${args.join(" ")}`);
-      }
-    }
-    this.framing.expectPayload({ subject: args[0], reply, queues, hdrLen, size });
+    const m: PendingMsg = { subject: args[0], reply: null, queues: NO_QUEUES, hdrLen, size };
+    readMsgRouting(args, 1, args.length - sizes, m, false, LeafParseError);
+    this.framing.expectPayload(m);
   }
 }
 
