@@ -193,6 +193,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     // an address that drops packets would otherwise hold the attempt for the OS's TCP timeout
     const connectTimer = setTimeout(() => {
       socket.off("error", onError);
+      // the attempt is over: a late error of the abandoned socket is only logged
+      socket.on("error", (err: Error) => this.logger.debug(`Abandoned dial to gateway ${JSON.stringify(name)}: ${err.message}`));
       socket.destroy();
       onError(new Error("connect timeout"));
     }, CONNECT_TIMEOUT);
