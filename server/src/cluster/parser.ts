@@ -4,6 +4,7 @@
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
 import { readMsgRouting } from "../link/msg-args.js";
+import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
 export interface RouteProtocolHandler {
   onInfo(json: string): void;
@@ -117,11 +118,11 @@ export class RouteParser implements FrameHandler<PendingMsg> {
       case "-ERR": return this.h.onErr(rest.trim().replace(/^'|'$/g, ""));
       case "INFO": return this.h.onInfo(rest.trim());
       case "CONNECT": return this.h.onConnect(rest.trim());
-      case "RS+": return this.sub(args);
-      case "LS+": return this.sub(args.slice(1));
-      case "RS-": return this.unsub(args);
+      case "RS+": return readRSPlus(args, this.h, RouteParseError);
+      case "LS+": return readRSPlus(args.slice(1), this.h, RouteParseError);
+      case "RS-": return readRSMinus(args, this.h, RouteParseError);
       // the origin cluster is in LS- only for peers that advertise lnocu (natsts does not)
-      case "LS-": return this.unsub(args);
+      case "LS-": return readRSMinus(args, this.h, RouteParseError);
       case "RMSG": return this.startMsg(args, false);
       case "HMSG": return this.startMsg(args, true);
       // LMSG always carries a header size (0 when there are no headers)
@@ -129,18 +130,6 @@ export class RouteParser implements FrameHandler<PendingMsg> {
       default:
         throw new RouteParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
     }
-  }
-
-  private sub(args: string[]): void {
-    if (args.length !== 2 && args.length !== 4) throw new RouteParseError(`bad RS+ arguments: ${args.join(" ")}`);
-    const weight = args.length === 4 ? Number(args[3]) : 0;
-    if (!Number.isInteger(weight) || weight < 0) throw new RouteParseError(`bad queue weight ${args[3]}`);
-    this.h.onSub(args[0], args[1], args.length === 4 ? args[2] : null, weight);
-  }
-
-  private unsub(args: string[]): void {
-    if (args.length !== 2 && args.length !== 3) throw new RouteParseError(`bad RS- arguments: ${args.join(" ")}`);
-    this.h.onUnsub(args[0], args[1], args.length === 3 ? args[2] : null);
   }
 
   private startMsg(args: string[], headers: boolean): void {

@@ -69,7 +69,6 @@ export interface RouteHost {
 }
 
 export const GLOBAL = "$G";
-const PONG = Buffer.from("PONG\r\n");
 
 /** `RMSG|HMSG $G <subject> [reply | + reply queues | \| queues] [hdr] <size>\r\n` */
 export function msgLine(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, size: number): string {
@@ -228,7 +227,7 @@ export class Route implements RouteProtocolHandler, Publisher {
 
   onPing(): void {
     this.trace("<<- [PING]");
-    this.send(PONG);
+    this.link.sendPong();
   }
 
   onPong(): void {

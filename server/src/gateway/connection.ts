@@ -67,7 +67,6 @@ export interface GatewayHost {
 }
 
 export const GLOBAL = "$G";
-const PONG = Buffer.from("PONG\r\n");
 
 export class Gateway implements GatewayProtocolHandler, Publisher {
   readonly kind = "gateway";
@@ -229,7 +228,7 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
 
   onPing(): void {
     this.trace("<<- [PING]");
-    this.send(PONG);
+    this.link.sendPong();
   }
 
   onPong(): void {

@@ -2,7 +2,8 @@
 // A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
-import { readMsgRouting } from "../link/msg-args.js";
+import { readMsgRouting, readSize } from "../link/msg-args.js";
+import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
 export interface GatewayProtocolHandler {
   onInfo(json: string): void;
@@ -73,8 +74,8 @@ export class GatewayParser implements FrameHandler<PendingMsg> {
       case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
       case "INFO": return this.h.onInfo(rest);
       case "CONNECT": return this.h.onConnect(rest);
-      case "RS+": return this.sub(args);
-      case "RS-": return this.unsub(args);
+      case "RS+": return readRSPlus(args, this.h, GatewayParseError);
+      case "RS-": return readRSMinus(args, this.h, GatewayParseError);
       case "A+": case "A-":
         if (args.length !== 1) throw new GatewayParseError(`bad ${op} arguments: ${rest}`);
         return this.h.onAccount(args[0], op === "A+");
@@ -85,32 +86,15 @@ export class GatewayParser implements FrameHandler<PendingMsg> {
     }
   }
 
-  private sub(args: string[]): void {
-    if (args.length !== 2 && args.length !== 4) throw new GatewayParseError(`bad RS+ arguments: ${args.join(" ")}`);
-    const weight = args.length === 4 ? Number(args[3]) : 0;
-    if (!Number.isInteger(weight) || weight < 0) throw new GatewayParseError(`bad queue weight ${args[3]}`);
-    this.h.onSub(args[0], args[1], args.length === 4 ? args[2] : null, weight);
-  }
-
-  private unsub(args: string[]): void {
-    if (args.length !== 2 && args.length !== 3) throw new GatewayParseError(`bad RS- arguments: ${args.join(" ")}`);
-    this.h.onUnsub(args[0], args[1], args.length === 3 ? args[2] : null);
-  }
-
   private startMsg(args: string[], headers: boolean): void {
     const sizes = headers ? 2 : 1;
     if (args.length < 2 + sizes) throw new GatewayParseError(`bad message arguments: ${args.join(" ")}`);
-    const size = toSize(args[args.length - 1]);
-    const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
+    const size = readSize(args[args.length - 1], GatewayParseError);
+    const hdrLen = headers ? readSize(args[args.length - 2], GatewayParseError) : -1;
     if (hdrLen > size) throw new GatewayParseError("header size larger than message size");
     if (size > this.maxPayload + PAYLOAD_SLACK) throw new GatewayParseError("message payload too large");
     const m: PendingMsg = { account: args[0], subject: args[1], reply: null, queues: NO_QUEUES, hdrLen, size };
     readMsgRouting(args, 2, args.length - sizes, m, true, GatewayParseError);
     this.framing.expectPayload(m);
   }
-}
-
-function toSize(s: string | undefined): number {
-  if (s === undefined || !/^\d+$/.test(s)) throw new GatewayParseError(`bad size ${String(s)}`);
-  return Number(s);
 }

@@ -14,7 +14,6 @@ import type { LeafHost, LeafPeerInfo } from "./host.js";
 import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
 import { LeafSubscription, weighsLeafMembers } from "./queue.js";
 
-const PONG = Buffer.from("PONG\r\n");
 const INVALID_SUB = Buffer.from("-ERR 'Invalid Subscription'\r\n");
 const NO_QUEUES: readonly string[] = [];
 
@@ -231,7 +230,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
 
   onPing(): void {
     this.trace("<<- [PING]");
-    this.send(PONG);
+    this.link.sendPong();
   }
 
   onPong(): void {

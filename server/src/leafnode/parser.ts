@@ -4,7 +4,7 @@
 // anywhere across chunks.
 
 import { type FrameHandler, LineFraming } from "../link/framing.js";
-import { readMsgRouting } from "../link/msg-args.js";
+import { readMsgRouting, readSize } from "../link/msg-args.js";
 
 export interface LeafProtocolHandler {
   onInfo(json: string): void;
@@ -100,19 +100,14 @@ export class LeafParser implements FrameHandler<PendingMsg> {
   private startMsg(args: string[], headers: boolean): void {
     const sizes = headers ? 2 : 1;
     if (args.length < 1 + sizes) throw new LeafParseError(`bad message arguments: ${args.join(" ")}`);
-    const size = toSize(args[args.length - 1]);
-    const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
+    const size = readSize(args[args.length - 1], LeafParseError);
+    const hdrLen = headers ? readSize(args[args.length - 2], LeafParseError) : -1;
     if (hdrLen > size) throw new LeafParseError("header size larger than message size");
     if (size > this.maxPayload + HEADER_SLACK) throw new LeafParseError("message payload too large");
     const m: PendingMsg = { subject: args[0], reply: null, queues: NO_QUEUES, hdrLen, size };
     readMsgRouting(args, 1, args.length - sizes, m, false, LeafParseError);
     this.framing.expectPayload(m);
   }
-}
-
-function toSize(s: string | undefined): number {
-  if (s === undefined || !/^\d+$/.test(s)) throw new LeafParseError(`bad size ${String(s)}`);
-  return Number(s);
 }
 
 /** The argument part of an outbound LMSG/HMSG line: subject, reply and queue groups as the parser reads them. */

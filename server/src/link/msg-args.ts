@@ -30,3 +30,9 @@ export function readMsgRouting(args: string[], from: number, to: number, m: MsgR
     throw new ParseError(`bad message arguments: ${args.join(" ")}`);
   }
 }
+
+/** A message line's size (or header size): decimal digits only. */
+export function readSize(s: string | undefined, ParseError: ParseErrorType): number {
+  if (s === undefined || !/^\d+$/.test(s)) throw new ParseError(`bad size ${String(s)}`);
+  return Number(s);
+}

@@ -8,6 +8,7 @@ import type { RouteSocket } from "../cluster/transport.js";
 import type { Logger } from "../logger.js";
 
 const PING = Buffer.from("PING\r\n");
+const PONG = Buffer.from("PONG\r\n");
 const CRLF = Buffer.from("\r\n");
 
 /** The server settings a link works with (the route, gateway and leafnode hosts all have them). */
@@ -152,6 +153,11 @@ export class OutboundLink {
     this.send(PING);
     this.pingTimer = setTimeout(() => this.sendPing(), this.settings.pingInterval);
     this.pingTimer.unref();
+  }
+
+  /** The answer to the peer's PING. */
+  sendPong(): void {
+    this.send(PONG);
   }
 
   /** A PONG: the ms since the PING it answers, or null when none was waiting. */
