@@ -105,9 +105,21 @@ describe("GatewayRouter.handleReply", () => {
     const r = router([fakeGateway("B", []).g]);
     const { client } = localClient();
     expect(r.handleReply(client, `_GR_.${gatewayHash("Z")}.abcdef._INBOX.x`, null, -1, Buffer.from(""), "client")).toBe(false);
-    expect(r.handleReply(client, `_GR_.${gatewayHash("A")}.abcdef._INBOX.x`, null, -1, Buffer.from(""), "client")).toBe(false);
     expect(r.hasInterest(`_GR_.${gatewayHash("Z")}.abcdef._INBOX.x`)).toBe(false);
     expect(r.hasInterest(`_GR_.${gatewayHash("B")}.abcdef._INBOX.x`)).toBe(true);
+  });
+
+  it("delivers a reply for a server of this cluster it has no route to here, under its own subject", () => {
+    const sublist = new Sublist<Subscription>();
+    const { client, got } = localClient();
+    sublist.insert(new Subscription(client, ">", null, "1"));
+    const r = router([fakeGateway("B", []).g], sublist);
+    expect(r.handleReply(client, `_GR_.${gatewayHash("A")}.abcdef._INBOX.x`, "re", -1, Buffer.from("late"), "route")).toBe(true);
+    expect(r.handleReply(client, `_GR_.${gatewayHash("A")}.abcdef._INBOX.y`, null, -1, Buffer.from("late"), "client")).toBe(true);
+    expect(got).toEqual([
+      { subject: "_INBOX.x", reply: "re" },
+      { subject: "_INBOX.y", reply: null },
+    ]);
   });
 
   it("leaves other subjects alone", () => {

@@ -105,8 +105,9 @@ export class GatewayRouter {
    * A message on a `_GR_.` subject: a reply on its way back to the cluster and server of the
    * requester. Delivered here when it is for this server; otherwise sent to that server's route
    * (a message from a client or a gateway) or that cluster's gateway (a message from a client or
-   * a route). Returns false when `subject` is not a gateway reply or has no way on (the caller
-   * then handles the message as any other: a remembered reply falls back to interest).
+   * a route); one for this cluster whose server has no route from here is delivered here. Returns
+   * false when `subject` is not a gateway reply or is for a cluster with no gateway from here (the
+   * caller then handles the message as any other: a remembered reply falls back to interest).
    */
   handleReply(
     from: Publisher,
@@ -120,20 +121,22 @@ export class GatewayRouter {
   ): boolean {
     const gr = parseGatewayReply(subject);
     if (gr === null) return false;
-    if (gr.clusterHash === this.clusterHash && gr.serverHash === this.serverHash) {
+    const onward = replyWithShownSubject(reply, presentAs);
+    if (gr.clusterHash === this.clusterHash) {
+      if (gr.serverHash !== this.serverHash) {
+        const r = this.routeHash.get(gr.serverHash);
+        if (r !== undefined && origin !== "route") {
+          r.sendMsg(subject, onward, [], hdrLen, payload);
+          return true;
+        }
+        // the requester's server is gone (a restarted one has a new id) or unreachable: the reply
+        // is delivered here under its own subject (as nats-server); passed on by interest, it
+        // would reach subscribers (of `>`) with the `_GR_.` prefix
+        this.logger.debug(`No route to the server of gateway reply ${subject}: delivered to local subscribers`);
+      }
       const shown = presentAs !== null ? { reply, presentAs } : splitShownSubject(reply);
       processMsg(this.sublist, from, gr.subject, shown.reply, hdrLen, payload, 0, payload.length, shown.presentAs, null);
       return true;
-    }
-    const onward = replyWithShownSubject(reply, presentAs);
-    if (gr.clusterHash === this.clusterHash) {
-      const r = this.routeHash.get(gr.serverHash);
-      if (r !== undefined && origin !== "route") {
-        r.sendMsg(subject, onward, [], hdrLen, payload);
-        return true;
-      }
-      this.logger.debug(`No route to the server of gateway reply ${subject}`);
-      return false;
     }
     if (origin === "gateway") {
       this.logger.debug(`Gateway reply ${subject} for another cluster arrived from a gateway: dropped`);
