@@ -31,6 +31,8 @@ export interface LinkOwner {
 
 export class OutboundLink {
   closed = false;
+  /** set while close() runs its last flush */
+  private closing = false;
   private readonly out = new Outbound();
   private flushScheduled = false;
   private pingsOut = 0;
@@ -110,7 +112,8 @@ export class OutboundLink {
     if (this.pending > this.settings.maxPending) {
       this.settings.logger.info(`${this.owner.logPrefix} - Slow Consumer Detected: MaxPending of ${this.settings.maxPending} Exceeded`);
       this.out.discard();
-      this.owner.close("Slow Consumer (Pending Bytes)");
+      // while the connection is already closing (its last flush), the reason it closes for stands
+      if (!this.closing) this.owner.close("Slow Consumer (Pending Bytes)");
       return false;
     }
     return true;
@@ -170,7 +173,8 @@ export class OutboundLink {
 
   /** Flushes what is buffered, stops the timers and ends the socket (destroyed a second later). */
   close(): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.flush();
     this.closed = true;
     for (const t of [this.pingTimer, this.handshakeTimer]) if (t !== null) clearTimeout(t);
