@@ -320,7 +320,14 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     // the routes that came up before this connection were not told of it (routeUp gossips only
     // registered outbound gateways): without this, a member configured with no gateways and that
     // missed the inbound gossip (sent on a route replaced as a duplicate) never connects to `name`
-    this.gossipToRoutes(name, this.remotes.get(name)?.urls() ?? []);
+    const urls = this.remotes.get(name)?.urls() ?? [];
+    this.gossipToRoutes(name, urls);
+    // the same for the clusters connected here: an inbound connection registered before this one
+    // was not told of `name` (two clusters that know only this one would never meet)
+    if (urls.length > 0) {
+      const line = gossipInfo(this.srv.serverId, name, urls);
+      for (const i of this.inbound.values()) if (i.remoteName !== name) i.sendText(line);
+    }
     return true;
   }
 
