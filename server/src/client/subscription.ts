@@ -11,6 +11,8 @@ export interface SubscriptionOwner {
   readonly kind: "client" | "internal" | "route" | "gateway" | "leaf";
   /** true: its subscriptions are not announced to routes (a spoke's connection to its hub) */
   readonly notRouted?: boolean;
+  /** Hands what is buffered to the socket now (connections that buffer their output). */
+  flush?(): void;
   /** Takes one message for `sub`; returns false if it could not (closed, limit reached). */
   deliver(
     sub: Subscription,
