@@ -5,6 +5,7 @@
 import { subjectMatches } from "../sublist/subject.js";
 import { type Delivery, ROUTE_PORT, type SimMessage, SimNode } from "./node.js";
 import { type NetworkProfile, SimNetwork, SimSocket } from "./network.js";
+import { checkNoDuplicates, checkPlainDelivery, deliveriesByMessage } from "./delivery-checks.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -196,26 +197,7 @@ export class SimCluster {
    * whatever arrives is what was sent (subject, reply, headers, body), to a matching subscription.
    */
   checkNoDuplicates(): string[] {
-    const errors: string[] = [];
-    const seen = new Set<string>();
-    for (const d of this.deliveries) {
-      const m = this.sent.get(d.msg);
-      if (m === undefined) {
-        errors.push(`delivered a message never sent: ${JSON.stringify(d.body.slice(0, 40))}`);
-        continue;
-      }
-      if (d.msgSubject !== m.subject || d.reply !== m.reply || d.headers !== m.headers || d.body !== m.body) {
-        errors.push(`${d.msg} arrived altered at ${d.node}/${d.sid}: ${d.msgSubject} ${String(d.reply)} headers ${String(d.headers?.length)} body ${d.body.length} bytes`);
-      }
-      if (!subjectMatches(d.subject, m.subject)) errors.push(`${d.msg} (${m.subject}) delivered to ${d.node}/${d.sid} on ${d.subject}`);
-      const keys = [`${d.msg} to ${d.node}/${d.sid}`];
-      if (d.queue !== null) keys.push(`${d.msg} to queue group ${d.queue}`);
-      for (const k of keys) {
-        if (seen.has(k)) errors.push(`duplicate delivery: ${k}`);
-        seen.add(k);
-      }
-    }
-    return errors;
+    return checkNoDuplicates(this.deliveries, this.sent);
   }
 
   /**
@@ -224,21 +206,11 @@ export class SimCluster {
    */
   checkExactDelivery(): string[] {
     const errors: string[] = [];
-    const byMsg = new Map<string, Delivery[]>();
-    for (const d of this.deliveries) {
-      let l = byMsg.get(d.msg);
-      if (l === undefined) byMsg.set(d.msg, (l = []));
-      l.push(d);
-    }
+    const byMsg = deliveriesByMessage(this.deliveries);
     for (const e of this.expectations.splice(0)) {
       const got = byMsg.get(e.msg) ?? [];
       const what = `${e.msg} (${e.subject} from ${e.from})`;
-      const plainGot = got.filter((d) => d.queue === null).map((d) => `${d.node}/${d.sid}`);
-      for (const p of e.plain) {
-        const n = plainGot.filter((x) => x === p).length;
-        if (n !== 1) errors.push(`${what}: plain subscriber ${p} got it ${n} times`);
-      }
-      for (const p of plainGot) if (!e.plain.has(p)) errors.push(`${what}: delivered to ${p}, which does not match`);
+      errors.push(...checkPlainDelivery(what, got, e.plain, "which does not match"));
       for (const [q, g] of e.groups) {
         const to = got.filter((d) => d.queue === q).map((d) => `${d.node}/${d.sid}`);
         if (to.length !== 1) {

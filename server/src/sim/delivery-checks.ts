@@ -1,0 +1,59 @@
+// Delivery checks shared by the route simulation (SimCluster) and the gateway simulation
+// (SimSupercluster): duplicates and alterations, and the per-message grouping and plain-subscriber
+// part of exact delivery. Queue-group expectations differ between the two and stay with each.
+
+import { subjectMatches } from "../sublist/subject.js";
+import type { Delivery, SimMessage } from "./node.js";
+
+/**
+ * (3) No subscriber gets a message twice, and no queue group gets it twice overall; and whatever
+ * arrives is what was sent (subject, reply, headers, body), to a matching subscription.
+ */
+export function checkNoDuplicates(deliveries: readonly Delivery[], sent: ReadonlyMap<string, SimMessage>): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const d of deliveries) {
+    const m = sent.get(d.msg);
+    if (m === undefined) {
+      errors.push(`delivered a message never sent: ${JSON.stringify(d.body.slice(0, 40))}`);
+      continue;
+    }
+    if (d.msgSubject !== m.subject || d.reply !== m.reply || d.headers !== m.headers || d.body !== m.body) {
+      errors.push(`${d.msg} arrived altered at ${d.node}/${d.sid}: ${d.msgSubject} ${String(d.reply)} headers ${String(d.headers?.length)} body ${d.body.length} bytes`);
+    }
+    if (!subjectMatches(d.subject, m.subject)) errors.push(`${d.msg} (${m.subject}) delivered to ${d.node}/${d.sid} on ${d.subject}`);
+    const keys = [`${d.msg} to ${d.node}/${d.sid}`];
+    if (d.queue !== null) keys.push(`${d.msg} to queue group ${d.queue}`);
+    for (const k of keys) {
+      if (seen.has(k)) errors.push(`duplicate delivery: ${k}`);
+      seen.add(k);
+    }
+  }
+  return errors;
+}
+
+/** The deliveries of each message, by message id. */
+export function deliveriesByMessage(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
+  const byMsg = new Map<string, Delivery[]>();
+  for (const d of deliveries) {
+    let l = byMsg.get(d.msg);
+    if (l === undefined) byMsg.set(d.msg, (l = []));
+    l.push(d);
+  }
+  return byMsg;
+}
+
+/**
+ * (2), plain part: every expected plain subscriber got the message exactly once, and no other
+ * plain subscriber got it (`stray` words that error).
+ */
+export function checkPlainDelivery(what: string, got: readonly Delivery[], plain: ReadonlySet<string>, stray: string): string[] {
+  const errors: string[] = [];
+  const plainGot = got.filter((d) => d.queue === null).map((d) => `${d.node}/${d.sid}`);
+  for (const p of plain) {
+    const n = plainGot.filter((x) => x === p).length;
+    if (n !== 1) errors.push(`${what}: plain subscriber ${p} got it ${n} times`);
+  }
+  for (const p of plainGot) if (!plain.has(p)) errors.push(`${what}: delivered to ${p}, ${stray}`);
+  return errors;
+}
