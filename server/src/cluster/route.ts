@@ -103,7 +103,6 @@ export class Route implements RouteProtocolHandler, Publisher {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
-  rtt = 0;
   readonly host: string;
   readonly port: number;
   /** remote interest in the global account */
@@ -226,14 +225,16 @@ export class Route implements RouteProtocolHandler, Publisher {
   }
 
   onPing(): void {
-    this.trace("<<- [PING]");
-    this.link.sendPong();
+    this.link.receivedPing();
   }
 
   onPong(): void {
-    this.trace("<<- [PONG]");
-    const rtt = this.link.pong();
-    if (rtt !== null) this.rtt = rtt;
+    this.link.receivedPong();
+  }
+
+  /** ms of the last PING/PONG round trip (0 until one was measured) */
+  get rtt(): number {
+    return this.link.rtt;
   }
 
   onErr(text: string): void {

@@ -88,7 +88,6 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
-  rtt = 0;
   /** the remote's interest in the global account (outbound connections) */
   interest = new OutboundInterest(false);
   /** accounts the remote was told this cluster has no interest in (A-), inbound connections */
@@ -227,14 +226,16 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   }
 
   onPing(): void {
-    this.trace("<<- [PING]");
-    this.link.sendPong();
+    this.link.receivedPing();
   }
 
   onPong(): void {
-    this.trace("<<- [PONG]");
-    const rtt = this.link.pong();
-    if (rtt !== null) this.rtt = rtt;
+    this.link.receivedPong();
+  }
+
+  /** ms of the last PING/PONG round trip (0 until one was measured) */
+  get rtt(): number {
+    return this.link.rtt;
   }
 
   onErr(text: string): void {

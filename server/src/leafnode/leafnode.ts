@@ -60,8 +60,6 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   outBytes = 0;
   /** the other side offered compression (natsts never compresses: /leafz shows "off", else "not supported") */
   peerCompression = false;
-  /** ms; -1 until the first PONG */
-  rtt = -1;
   readonly host: string;
   readonly port: number;
   /** the remote's interest, as subscriptions of this connection */
@@ -229,14 +227,16 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   }
 
   onPing(): void {
-    this.trace("<<- [PING]");
-    this.link.sendPong();
+    this.link.receivedPing();
   }
 
   onPong(): void {
-    this.trace("<<- [PONG]");
-    const rtt = this.link.pong();
-    if (rtt !== null) this.rtt = rtt;
+    this.link.receivedPong();
+  }
+
+  /** ms of the last PING/PONG round trip (0 until one was measured) */
+  get rtt(): number {
+    return this.link.rtt;
   }
 
   onErr(text: string): void {

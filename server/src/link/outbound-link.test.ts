@@ -89,4 +89,22 @@ describe("OutboundLink", () => {
     // over max_pending: dropped, not written
     expect(socket.text()).toBe("");
   });
+
+  it("answers a PING with a PONG and measures the round trip of its own PING", () => {
+    const { socket, link } = setup(1 << 20);
+    link.receivedPing();
+    link.flush();
+    expect(socket.text()).toBe("PONG\r\n");
+    expect(link.rtt).toBe(0);
+    link.sendPing();
+    link.flush();
+    expect(socket.text()).toBe("PONG\r\nPING\r\n");
+    link.receivedPong();
+    const rtt = link.rtt;
+    expect(rtt).toBeGreaterThan(0);
+    // a PONG with no PING of ours outstanding measures nothing
+    link.receivedPong();
+    expect(link.rtt).toBe(rtt);
+    link.close();
+  });
 });

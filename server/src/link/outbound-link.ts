@@ -31,6 +31,8 @@ export interface LinkOwner {
 
 export class OutboundLink {
   closed = false;
+  /** ms of the last PING/PONG round trip (0 until one was measured) */
+  rtt = 0;
   /** set while close() runs its last flush */
   private closing = false;
   private readonly out = new Outbound();
@@ -158,17 +160,18 @@ export class OutboundLink {
     this.pingTimer.unref();
   }
 
-  /** The answer to the peer's PING. */
-  sendPong(): void {
+  /** The peer's PING: answered with a PONG. */
+  receivedPing(): void {
+    this.trace("<<- [PING]");
     this.send(PONG);
   }
 
-  /** A PONG: the ms since the PING it answers, or null when none was waiting. */
-  pong(): number | null {
+  /** The peer's PONG: no ping is outstanding any more; `rtt` is measured when it answers ours. */
+  receivedPong(): void {
+    this.trace("<<- [PONG]");
     this.pingsOut = 0;
-    const rtt = this.pingSentAt !== 0 ? performance.now() - this.pingSentAt : null;
+    if (this.pingSentAt !== 0) this.rtt = performance.now() - this.pingSentAt;
     this.pingSentAt = 0;
-    return rtt;
   }
 
   /** Flushes what is buffered, stops the timers and ends the socket (destroyed a second later). */
