@@ -7,7 +7,7 @@
 
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KvWatchEntry } from "@nats-io/kv";
-import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import { headers, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
@@ -45,6 +45,26 @@ async function createStream(jsm: JetStreamManager, name: string, subject: string
   await jsm.streams.add({ name, subjects: [subject] });
 }
 
+/**
+ * Waits until the stream's interest has reached the server of `nc`: the stream's RS+ travels on
+ * another route than the API reply that told a client the stream exists. The probe is a publish
+ * the stream refuses without storing it (`Nats-Expected-Stream` names another stream), so an
+ * answer of any kind, rather than no responders, means the interest is there.
+ */
+async function waitStreamReachable(nc: NatsConnection, subject: string): Promise<void> {
+  const h = headers();
+  h.set("Nats-Expected-Stream", "NOT-THIS-STREAM");
+  await waitFor(`the stream on ${subject} reachable`, async () => {
+    try {
+      await nc.request(subject, "probe", { timeout: 2000, headers: h });
+      return true;
+    } catch (err) {
+      if (err instanceof Error && /no responders/i.test(err.message)) return false;
+      throw err;
+    }
+  });
+}
+
 async function waitAcked(jsm: JetStreamManager, stream: string, consumer: string, n: number): Promise<void> {
   await waitFor(`${n} acks on ${stream}/${consumer}`, async () => {
     const ci = await jsm.consumers.info(stream, consumer);
@@ -67,6 +87,7 @@ describe("JetStream on one member of a cluster", () => {
     const [nb, nc] = await Promise.all([client(b), client(c)]);
     const jsm = await jetstreamManager(nb, { timeout: 5000 });
     await createStream(jsm, "PUBS", "pubs.>");
+    await waitStreamReachable(nc, "pubs.probe");
     const jsc = jetstream(nc, { timeout: 5000 });
     for (let i = 1; i <= 5; i++) {
       const pa = await jsc.publish(`pubs.${i}`, te.encode(`m${i}`));
@@ -138,6 +159,7 @@ describe("JetStream clients on members without JetStream", () => {
     const [nb, nc, nb2] = await Promise.all([client(b), client(c), client(b)]);
     const jsm = await jetstreamManager(nb, { timeout: 5000 });
     await createStream(jsm, "GRP", "grp.>");
+    await waitStreamReachable(nc, "grp.probe");
     const got: Msg[][] = [[], [], []];
     [nb, nc, nb2].forEach((conn, i) => conn.subscribe("deliver.grp", { queue: "workers", callback: (_e, m) => {
       got[i].push(m);
