@@ -88,7 +88,6 @@ describe("crash safety (SIGKILL)", () => {
     const rmDone = new Set<number>();
     let kills = 0;
     let ackCount = 0;
-    const started = Date.now();
     for (let it = 0; it < 24; it++) {
       const afterReady = rnd() < 0.8;
       const ms = afterReady ? 2 + Math.floor(rnd() * 250) : Math.floor(rnd() * 120);
@@ -149,7 +148,6 @@ describe("crash safety (SIGKILL)", () => {
     }
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(ackCount, "the writer must have acknowledged a fair number of messages").toBeGreaterThan(200);
-    expect(Date.now() - started).toBeLessThan(55_000);
   });
 
   test("consumer store: the loaded ack floor is never below the last acknowledged save", { timeout: 60_000 }, async () => {
