@@ -1,42 +1,15 @@
-import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { defaultOptions } from "../config/options.js";
-import { Logger } from "../logger.js";
-import { NatsServer } from "../server.js";
+import type { NatsServer } from "../server.js";
+import { rawClient, startInProcessServer } from "../testing/inprocess.js";
 
 let srv: NatsServer;
 
 beforeAll(async () => {
-  const o = defaultOptions();
-  o.host = "127.0.0.1";
-  o.port = -1;
-  srv = new NatsServer(o, new Logger({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" }));
-  await srv.start();
+  srv = await startInProcessServer();
 });
 afterAll(async () => {
   await srv.shutdown();
 });
-
-function rawClient(): Promise<{ s: Socket; read: (until: string) => Promise<string> }> {
-  return new Promise((resolve) => {
-    const s = connect(srv.port, "127.0.0.1", () => {
-      let buf = "";
-      const waiters: Array<() => void> = [];
-      s.on("data", (d: Buffer) => {
-        buf += d.toString("latin1");
-        for (const w of waiters.splice(0)) w();
-      });
-      const read = async (until: string): Promise<string> => {
-        while (!buf.includes(until)) await new Promise<void>((r) => waiters.push(r));
-        const i = buf.indexOf(until) + until.length;
-        const out = buf.slice(0, i);
-        buf = buf.slice(i);
-        return out;
-      };
-      resolve({ s, read });
-    });
-  });
-}
 
 test("internal subscriptions take requests and publish replies with headers", async () => {
   const ic = srv.createInternalClient("test");
@@ -45,7 +18,7 @@ test("internal subscriptions take requests and publish replies with headers", as
     seen.push(`${m.subject} ${m.headers?.toString("latin1") ?? "-"} ${m.data.toString()}`);
     if (m.reply !== null) ic.publish(m.reply, null, Buffer.from("NATS/1.0\r\nK: v\r\n\r\n"), Buffer.from("pong"));
   });
-  const c = await rawClient();
+  const c = await rawClient(srv.port);
   await c.read("\r\n");
   c.s.write('CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB inbox.1 7\r\nPUB svc.echo inbox.1 4\r\nping\r\nPING\r\n');
   const out = await c.read("PONG\r\n");
@@ -60,7 +33,7 @@ test("internal subscriptions take requests and publish replies with headers", as
 
 test("soleTarget finds the one plain subscription of a subject, and deliverTo delivers to it as publish would", async () => {
   const ic = srv.createInternalClient("direct");
-  const c = await rawClient();
+  const c = await rawClient(srv.port);
   await c.read("\r\n");
   c.s.write('CONNECT {"verbose":false,"pedantic":false,"headers":true}\r\nSUB inbox.one 3\r\nPING\r\n');
   await c.read("PONG\r\n");
