@@ -1,62 +1,30 @@
-// One client connection: handshake and auth hand-off, inbound ops, the outbound buffer,
-// ping/pong liveness and the slow-consumer rules.
+// One client connection: handshake and auth hand-off, inbound ops, the outbound buffer and the
+// slow-consumer rules. Its timers (PINGs, auth deadline) are in liveness.ts, CONNECT parsing and
+// checks in connect.ts, what it needs from the server in host.ts.
 
 import type { Socket } from "node:net";
-import type { Options } from "../config/options.js";
-import type { Logger } from "../logger.js";
 import {
   ClosedReason,
   type ClosedReasonText,
-  ERR_AUTH_TIMEOUT,
   ERR_AUTH_VIOLATION,
-  ERR_BAD_PROTOCOL,
   ERR_INVALID_PUB_SUBJECT,
   ERR_INVALID_SUBJECT,
   ERR_MAX_SUBS,
-  ERR_NO_RESPONDERS_NEEDS_HEADERS,
-  ERR_STALE_CONNECTION,
 } from "../protocol/errors.js";
 import { ClientParser, type ClientProtocolHandler, ParseFailure } from "../protocol/parser.js";
-import type { Sublist } from "../sublist/sublist.js";
 import { isValidLiteralSubject, isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import { coarseClock, tick } from "../clock.js";
 import { ioPhase } from "../io-phase.js";
-import { applyConnectJSON, type ConnectOptions, defaultConnectOptions } from "./connect.js";
+import { applyConnectJSON, type ConnectOptions, connectRejection, defaultConnectOptions } from "./connect.js";
+import type { ClientHost } from "./host.js";
+import { Liveness } from "./liveness.js";
 import { Outbound } from "./outbound.js";
+import { closedReasonFor } from "./parse-failure.js";
 import { type Publisher, Subscription } from "./subscription.js";
+import { msgTrace, payloadTrace, pubTrace } from "./trace.js";
 
-export interface ServerCounters {
-  inMsgs: number;
-  inBytes: number;
-  outMsgs: number;
-  outBytes: number;
-  slowConsumers: number;
-  staleConnections: number;
-  stalledClients: number;
-}
-
-/** What a client needs from its server. */
-export interface ClientHost {
-  readonly options: Options;
-  readonly logger: Logger;
-  readonly sublist: Sublist<Subscription>;
-  readonly counters: ServerCounters;
-  authRequired(): boolean;
-  authorize(opts: ConnectOptions): boolean;
-  /** the INFO sent after the first PONG (connect_info, remote_account) */
-  connectInfo(c: Client): Buffer;
-  /** Routes one message; the payload is src[start..end) (headers first when hdrLen >= 0). */
-  processMsg(from: Publisher, subject: string, reply: string | null, hdrLen: number, src: Buffer, start: number, end: number): number;
-  scheduleFlush(c: Client): void;
-  clientClosed(c: Client): void;
-  /** hook for per-op parse-error metrics */
-  parseError(kind: string): void;
-}
-
-const PING = Buffer.from("PING\r\n");
 const PONG = Buffer.from("PONG\r\n");
 const OK = Buffer.from("+OK\r\n");
-const FIRST_PING_INTERVAL = 2000;
 /** a producer is stalled when a subscriber's pending bytes pass this fraction of max_pending */
 const STALL_FRACTION = 0.75;
 const STALL_MAX_MS = 50;
@@ -74,22 +42,19 @@ export class Client implements ClientProtocolHandler, Publisher {
   inBytes = 0;
   outMsgs = 0;
   outBytes = 0;
-  /** round-trip time in ms, measured by the server's PINGs */
-  rtt = 0;
   readonly outbound = new Outbound();
   flushScheduled = false;
   closed = false;
   readonly host: string;
   readonly port: number;
 
+  /** set by every read; the liveness timer holds its PING back while the client keeps talking */
+  activitySincePing = false;
+
   private readonly parser: ClientParser;
+  private readonly liveness: Liveness;
   private stalled = false;
   private firstPongSent = false;
-  private pingsOut = 0;
-  private pingSentAt = 0;
-  private activitySincePing = false;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private authTimer: NodeJS.Timeout | null = null;
   private deadlineTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -100,6 +65,12 @@ export class Client implements ClientProtocolHandler, Publisher {
     this.host = socket.remoteAddress ?? "";
     this.port = socket.remotePort ?? 0;
     this.parser = new ClientParser(this);
+    this.liveness = new Liveness(this, srv);
+  }
+
+  /** round-trip time in ms, measured by the server's PINGs */
+  get rtt(): number {
+    return this.liveness.rtt;
   }
 
   /** "127.0.0.1:52000 - cid:5" as nats-server prefixes client log lines */
@@ -121,10 +92,7 @@ export class Client implements ClientProtocolHandler, Publisher {
     s.on("drain", () => this.clearDeadline());
     this.outbound.append(info);
     this.flush();
-    if (this.srv.authRequired()) {
-      this.authTimer = setTimeout(() => this.authTimeout(), this.srv.options.authTimeout);
-    }
-    this.armPing(Math.min(FIRST_PING_INTERVAL, this.srv.options.pingInterval));
+    this.liveness.begin();
   }
 
   private onData(chunk: Buffer): void {
@@ -138,7 +106,7 @@ export class Client implements ClientProtocolHandler, Publisher {
       if (err instanceof ParseFailure) {
         this.srv.parseError(err.kind);
         this.srv.logger.error(`${this.logPrefix} - Client parser ERROR: ${err.message}`);
-        this.close(reasonFor(err), err.errText);
+        this.close(closedReasonFor(err), err.errText);
         return;
       }
       throw err;
@@ -180,19 +148,13 @@ export class Client implements ClientProtocolHandler, Publisher {
       this.close(ClosedReason.AuthenticationViolation, ERR_AUTH_VIOLATION);
       return;
     }
-    if (next.protocol < 0 || next.protocol > 1) {
-      this.close(ClosedReason.BadClientProtocolVersion, ERR_BAD_PROTOCOL);
-      return;
-    }
-    if (next.noResponders && !next.headers) {
-      this.close(ClosedReason.NoRespondersRequiresHeaders, ERR_NO_RESPONDERS_NEEDS_HEADERS);
+    const rejection = connectRejection(next);
+    if (rejection !== null) {
+      this.close(rejection.reason, rejection.errText);
       return;
     }
     this.connectReceived = true;
-    if (this.authTimer !== null) {
-      clearTimeout(this.authTimer);
-      this.authTimer = null;
-    }
+    this.liveness.connected();
     if (next.verbose) this.sendOK();
   }
 
@@ -201,10 +163,8 @@ export class Client implements ClientProtocolHandler, Publisher {
     const size = end - start;
     if (this.srv.logger.traceEnabled) {
       const payload = src.subarray(start, end);
-      const op = hdrLen >= 0 ? "HPUB" : "PUB";
-      const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
-      this.trace(`<<- [${op} ${subject}${reply !== null ? " " + reply : ""} ${sizes}]`);
-      this.trace(`<<- MSG_PAYLOAD: [${JSON.stringify(payload.toString("latin1"))}]`);
+      this.trace(`<<- ${pubTrace(subject, reply, hdrLen, payload.length)}`);
+      this.trace(`<<- ${payloadTrace(payload)}`);
     }
     this.lastActivity = coarseClock.now;
     this.inMsgs++;
@@ -267,11 +227,7 @@ export class Client implements ClientProtocolHandler, Publisher {
 
   onPong(): void {
     this.trace("<<- [PONG]");
-    this.pingsOut = 0;
-    if (this.pingSentAt !== 0) {
-      this.rtt = performance.now() - this.pingSentAt;
-      this.pingSentAt = 0;
-    }
+    this.liveness.pong();
   }
 
   onInfo(json: string): void {
@@ -330,9 +286,8 @@ export class Client implements ClientProtocolHandler, Publisher {
     c.outMsgs++;
     c.outBytes += body.length;
     if (this.srv.logger.traceEnabled) {
-      const sizes = hdr >= 0 ? `${hdr} ${body.length}` : `${body.length}`;
-      this.trace(`->> [${hdr >= 0 ? "HMSG" : "MSG"} ${subject} ${sub.sid}${reply !== null ? " " + reply : ""} ${sizes}]`);
-      this.trace(`->> MSG_PAYLOAD: [${JSON.stringify(body.toString("latin1"))}]`);
+      this.trace(`->> ${msgTrace(subject, sub.sid, reply, hdr, body.length)}`);
+      this.trace(`->> ${payloadTrace(body)}`);
     }
     const pending = this.outbound.pending + this.socket.writableLength;
     const maxPending = this.srv.options.maxPending;
@@ -430,43 +385,6 @@ export class Client implements ClientProtocolHandler, Publisher {
     this.close(reason);
   }
 
-  // ---- liveness ----
-
-  private armPing(ms: number): void {
-    this.pingTimer = setTimeout(() => this.pingTick(), ms);
-    this.pingTimer.unref();
-  }
-
-  private pingTick(): void {
-    this.pingTimer = null;
-    if (this.closed) return;
-    const o = this.srv.options;
-    if (this.activitySincePing && this.pingsOut === 0 && this.connectReceived && this.rtt > 0) {
-      // a client that keeps talking to us is alive; nats-server delays the PING the same way
-      this.activitySincePing = false;
-      this.armPing(o.pingInterval);
-      return;
-    }
-    this.activitySincePing = false;
-    if (this.pingsOut + 1 > o.pingMax) {
-      this.srv.counters.staleConnections++;
-      this.srv.logger.debug(`${this.logPrefix} - Stale Client Connection - Closing`);
-      this.close(ClosedReason.StaleConnection, ERR_STALE_CONNECTION);
-      return;
-    }
-    this.pingsOut++;
-    this.pingSentAt = performance.now();
-    this.outbound.append(PING);
-    this.flush();
-    this.armPing(o.pingInterval);
-  }
-
-  private authTimeout(): void {
-    this.authTimer = null;
-    if (this.connectReceived || this.closed) return;
-    this.close(ClosedReason.AuthenticationTimeout, ERR_AUTH_TIMEOUT);
-  }
-
   // ---- closing ----
 
   /** Closes the connection, sending `-ERR '<errText>'` first when given. */
@@ -477,8 +395,8 @@ export class Client implements ClientProtocolHandler, Publisher {
     this.closed = true;
     this.closeReason = reason;
     this.stop = new Date();
-    for (const t of [this.pingTimer, this.authTimer, this.deadlineTimer]) if (t !== null) clearTimeout(t);
-    this.pingTimer = this.authTimer = this.deadlineTimer = null;
+    this.liveness.stop();
+    this.clearDeadline();
     for (const sub of this.subs.values()) this.srv.sublist.remove(sub);
     const s = this.socket;
     if (!s.destroyed) {
@@ -497,18 +415,5 @@ export class Client implements ClientProtocolHandler, Publisher {
 
   private trace(msg: string): void {
     if (this.srv.logger.traceEnabled) this.srv.logger.trace(`${this.logPrefix} - ${msg}`);
-  }
-}
-
-function reasonFor(err: ParseFailure): ClosedReasonText {
-  switch (err.kind) {
-    case "auth-violation":
-      return ClosedReason.AuthenticationViolation;
-    case "max-payload":
-      return ClosedReason.MaxPayloadExceeded;
-    case "max-control-line":
-      return ClosedReason.MaxControlLineExceeded;
-    default:
-      return ClosedReason.ParseError;
   }
 }

@@ -1,6 +1,13 @@
 // CONNECT options. Before CONNECT (and for fields CONNECT leaves out) nats-server assumes
 // verbose, pedantic and echo are on: the JSON only overrides what it carries.
 
+import {
+  ClosedReason,
+  type ClosedReasonText,
+  ERR_BAD_PROTOCOL,
+  ERR_NO_RESPONDERS_NEEDS_HEADERS,
+} from "../protocol/errors.js";
+
 export interface ConnectOptions {
   verbose: boolean;
   pedantic: boolean;
@@ -80,4 +87,23 @@ export function applyConnectJSON(current: ConnectOptions, json: string): Connect
     out.protocol = proto;
   }
   return out;
+}
+
+/** Why an authenticated CONNECT is refused: the close reason and the -ERR text sent first. */
+export interface ConnectRejection {
+  readonly reason: ClosedReasonText;
+  readonly errText: string;
+}
+
+const BAD_PROTOCOL: ConnectRejection = { reason: ClosedReason.BadClientProtocolVersion, errText: ERR_BAD_PROTOCOL };
+const NO_RESPONDERS_NEEDS_HEADERS: ConnectRejection = {
+  reason: ClosedReason.NoRespondersRequiresHeaders,
+  errText: ERR_NO_RESPONDERS_NEEDS_HEADERS,
+};
+
+/** The checks nats-server makes on CONNECT options after authentication; null when they pass. */
+export function connectRejection(opts: ConnectOptions): ConnectRejection | null {
+  if (opts.protocol < 0 || opts.protocol > 1) return BAD_PROTOCOL;
+  if (opts.noResponders && !opts.headers) return NO_RESPONDERS_NEEDS_HEADERS;
+  return null;
 }
