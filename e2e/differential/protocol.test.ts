@@ -1,4 +1,4 @@
-// Differential test of the client protocol: every case of cases.ts runs against the reference nats-server
+// Differential test of the client protocol: every case of cases/ runs against the reference nats-server
 // and against natsts (each started once per configuration profile, same options), and the masked
 // transcripts must be identical byte-for-byte, including which connections the server closed.
 //
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { escapeBytes, infoJsonOf, infoKeys, maskInfoJson, maskProtocolText } from "../lib/mask.js";
 import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { RawConnection, untilClosed, untilCount, untilLine, untilText, type Matcher, type ReadResult } from "../lib/raw.js";
-import { CASES, PROFILES, type Case, type ProfileName, type Step, type Wait } from "./cases.js";
+import { CASES, PROFILES, type Case, type ProfileName, type Step, type Wait } from "./cases/index.js";
 
 const SIDES: readonly ServerKind[] = ["reference", "natsts"];
 const DEFAULT_WAIT_MS = 1000;

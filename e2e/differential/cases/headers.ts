@@ -1,0 +1,81 @@
+// Differential cases: HPUB/HMSG header handling and the no-responders 503 replies.
+
+import { connect, pub, headers, hpub, PING, CONN, CONN_H, ERR_UNKNOWN, PONG, closing } from "./builders.js";
+import type { Case } from "./types.js";
+
+/** Headers */
+export const HEADERS_CASES: readonly Case[] = [
+  { name: "headers: HPUB delivered as HMSG", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\n" + hpub("foo", headers(["A: B", "A: C", "Long-Key: some value"]), "hello") + PING }],
+    ref: { contains: ["HMSG foo 1 46 51\r\nNATS/1.0\r\nA: B\r\nA: C\r\nLong-Key: some value\r\n\r\nhello\r\n"], closed: false } },
+  { name: "headers: HPUB with reply", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\n" + hpub("foo", headers(["A: B"]), "x", "rep") + PING }],
+    ref: { contains: ["HMSG foo 1 rep 18 19\r\nNATS/1.0\r\nA: B\r\n\r\nx\r\n"], closed: false } },
+  { name: "headers: header only, minimal 12-byte block", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\n" + hpub("foo", headers([]), "") + PING }],
+    ref: { contains: ["HMSG foo 1 12 12\r\nNATS/1.0\r\n\r\n\r\n"], closed: false } },
+  { name: "headers: status line passes through", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\n" + hpub("foo", headers(["X: y"], "503 No Responders"), "") + PING }],
+    ref: { contains: ["HMSG foo 1 ", "NATS/1.0 503 No Responders\r\n"], closed: false } },
+  { name: "headers: header size 0 is delivered as MSG", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\nHPUB foo 0 5\r\nhello\r\n" + PING }],
+    ref: { contains: ["MSG foo 1 5\r\nhello\r\n"], closed: false } },
+  { name: "headers: header block content is not validated", profile: "default",
+    steps: [{ send: CONN_H + "SUB foo 1\r\nHPUB foo 5 5\r\nhello\r\nHPUB foo 2 5\r\nhello\r\n" + PING }],
+    ref: { contains: ["HMSG foo 1 5 5\r\nhello\r\n", "HMSG foo 1 2 5\r\nhello\r\n"], closed: false } },
+  { name: "headers: stripped for a subscriber with headers:false", profile: "default",
+    steps: [
+      { c: 1, send: connect({ verbose: false, headers: false }) + "SUB foo 1\r\n" + PING },
+      { c: 2, send: CONN_H + hpub("foo", headers(["A: B"]), "hello", "r") + hpub("foo", headers([]), "") + PING },
+      { c: 1, send: PING },
+    ],
+    ref: { contains: ["MSG foo 1 r 5\r\nhello\r\n", "MSG foo 1 0\r\n\r\n"], absent: ["HMSG"], closed: { 1: false, 2: false } } },
+  { name: "headers: stripped for a subscriber that never sent CONNECT", profile: "default",
+    steps: [
+      { c: 1, send: "SUB foo 1\r\n" + PING },
+      { c: 2, send: CONN_H + hpub("foo", headers(["A: B"]), "hello") + PING },
+      { c: 1, send: PING },
+    ],
+    ref: { contains: ["MSG foo 1 5\r\nhello\r\n"], absent: ["HMSG"], closed: { 1: false, 2: false } } },
+  closing("headers: HPUB without headers negotiated", "SUB foo 1\r\n" + hpub("foo", headers([]), "hi") + PING, null, "default",
+    connect({ verbose: false, headers: false })),
+  closing("headers: HPUB before CONNECT", hpub("foo", headers([]), "hi") + PING, null, "default", ""),
+  closing("headers: header size larger than total", "HPUB foo 20 10\r\n", null, "default", CONN_H),
+  closing("headers: negative header size", "HPUB foo -1 5\r\n", null, "default", CONN_H),
+  closing("headers: negative total size", "HPUB foo 5 -1\r\n", null, "default", CONN_H),
+  closing("headers: non-numeric header size", "HPUB foo a 12\r\n", null, "default", CONN_H),
+  closing("headers: total size missing", "HPUB foo 12\r\n", null, "default", CONN_H),
+  closing("headers: payload longer than total", "HPUB foo 12 12\r\nNATS/1.0\r\n\r\nxyz\r\n", ERR_UNKNOWN, "default", CONN_H),
+];
+
+/** No responders */
+export const NO_RESPONDERS_CASES: readonly Case[] = [
+  { name: "no responders: 503 HMSG exact bytes", profile: "default",
+    steps: [{ send: CONN_H + "SUB inbox.1 1\r\n" + pub("svc.none", "", "inbox.1") + PING }],
+    ref: { contains: ["HMSG inbox.1 1 40 40\r\nNATS/1.0 503\r\nNats-Subject: svc.none\r\n\r\n\r\n", PONG], closed: false } },
+  { name: "no responders: request with payload still gets an empty 503", profile: "default",
+    steps: [{ send: CONN_H + "SUB inbox 1\r\n" + pub("nobody", "hello", "inbox") + PING }],
+    ref: { contains: ["HMSG inbox 1 38 38\r\nNATS/1.0 503\r\nNats-Subject: nobody\r\n\r\n\r\n"], closed: false } },
+  { name: "no responders: HPUB request", profile: "default",
+    steps: [{ send: CONN_H + "SUB inbox 1\r\n" + hpub("nobody", headers(["A: B"]), "x", "inbox") + PING }],
+    ref: { contains: ["HMSG inbox 1 38 38\r\nNATS/1.0 503\r\n"], closed: false } },
+  { name: "no responders: own subscription does not count with echo false", profile: "default",
+    steps: [{ send: connect({ verbose: false, headers: true, no_responders: true, echo: false }) + "SUB inbox 1\r\nSUB svc 2\r\n" + pub("svc", "", "inbox") + PING }],
+    ref: { contains: ["HMSG inbox 1 35 35\r\nNATS/1.0 503\r\nNats-Subject: svc\r\n\r\n\r\n"], closed: false } },
+  { name: "no responders: responder on another connection", profile: "default",
+    steps: [
+      { c: 2, send: CONN + "SUB svc 1\r\n" + PING },
+      { c: 1, send: CONN_H + "SUB inbox 1\r\n" + pub("svc", "q", "inbox") + PING },
+      { c: 2, send: PING },
+    ],
+    ref: { contains: ["MSG svc 1 inbox 1\r\nq\r\n"], absent: ["503"], closed: { 1: false, 2: false } } },
+  { name: "no responders: not requested (no_responders false)", profile: "default",
+    steps: [{ send: connect({ verbose: false, headers: true, no_responders: false }) + "SUB inbox 1\r\n" + pub("nobody", "", "inbox") + PING }],
+    ref: { contains: [PONG], absent: ["HMSG"], closed: false } },
+  { name: "no responders: no reply subject, nothing sent", profile: "default",
+    steps: [{ send: CONN_H + "SUB inbox 1\r\n" + pub("nobody", "") + PING }],
+    ref: { contains: [PONG], absent: ["HMSG"], closed: false } },
+  { name: "no responders: requester not subscribed to the reply", profile: "default",
+    steps: [{ send: CONN_H + pub("nobody", "", "inbox") + PING }],
+    ref: { contains: [PONG], absent: ["HMSG"], closed: false } },
+];
