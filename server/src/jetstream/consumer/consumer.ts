@@ -3,34 +3,29 @@
 // asked for a reply is answered once that progress is durable.
 
 import type { Subscription } from "../../client/subscription.js";
-import type { InternalClient, InternalMsg } from "../../internal/client.js";
-import type { PrefixShortcut } from "../../internal/shortcut.js";
+import type { InternalMsg } from "../../internal/client.js";
 import { subjectMatches } from "../../sublist/subject.js";
-import { formatUnixNanos, nowUnixNanos, parseRFC3339 } from "../api/json.js";
+import { nowUnixNanos } from "../api/json.js";
 import type { ConsumerConfig, ConsumerInfo } from "../api/types.js";
 import { appendHeaders } from "../headers.js";
 import type { ConsumerState, ConsumerStore, StoredMsg } from "../store/types.js";
 import type { Stream, StreamConsumer } from "../stream/stream.js";
 import { ACK_PREFIX, ackSubject, ackSubjectSeqs, parseAck } from "./protocol.js";
 import { AckState } from "./ack-state.js";
+import { ConsumerAdvisories } from "./advisories.js";
+import type { ConsumerHost } from "./host.js";
+import { consumerInfo } from "./info.js";
 import { Pacer } from "./pacing.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
+import { pauseMillis, resumeAfter } from "./pause.js";
 import { PushFlow } from "./push.js";
 import { ProgressSaver } from "./saver.js";
-import { countPending, nextMatching } from "./reading.js";
+import { countPending, filtersOf, nextMatching } from "./reading.js";
+import { ackWaitMs, queueDueRedeliveries } from "./redelivery.js";
 import { startPosition } from "./start.js";
 import { Status, type WaitingRequest } from "./waiting.js";
 
-export interface ConsumerHost {
-  readonly ic: InternalClient;
-  /** where the consumer registers its ack subscription (see internal/shortcut.ts) */
-  readonly acks: PrefixShortcut;
-  log(level: "INF" | "WRN" | "ERR" | "DBG", msg: string): void;
-  advisory(kind: string, stream: string, consumer: string, body: Record<string, unknown>): void;
-  /** an ephemeral consumer went inactive */
-  expire(c: Consumer): void;
-}
-
+export type { ConsumerHost } from "./host.js";
 
 /** deliveries of a run after which an ack-none pull batch is flushed once (measured: ordered +15-20%, fetch with acks slightly worse) */
 const EARLY_FLUSH = 32;
@@ -81,6 +76,7 @@ export class Consumer implements StreamConsumer {
   private readonly ackKey: string;
   /** the ack subscription, when registered with the host's ack shortcut */
   private ackSub: Subscription | null = null;
+  private readonly advisories: ConsumerAdvisories;
 
   constructor(
     readonly stream: Stream,
@@ -98,6 +94,7 @@ export class Consumer implements StreamConsumer {
     );
     this.ackKey = `${stream.name}.${name}`;
     this.ackPrefix = `${ACK_PREFIX}${this.ackKey}.`;
+    this.advisories = new ConsumerAdvisories(host, stream, name);
     this.pulls = new PullQueue(host.ic, () => [this.dseq, this.deliveredSseq], () => this.kick());
     this.push = new PushFlow(
       host.ic,
@@ -142,7 +139,7 @@ export class Consumer implements StreamConsumer {
     this.dseq = s.delivered.consumerSeq;
     this.deliveredSseq = s.delivered.streamSeq;
     this.sseq = s.delivered.streamSeq + 1;
-    this.acks.restore(s, (dc) => this.ackWaitMs(dc));
+    this.acks.restore(s, (dc) => ackWaitMs(this.config, dc));
     this.armRedelivery();
   }
 
@@ -329,7 +326,7 @@ export class Consumer implements StreamConsumer {
       this.acks.floor.stream = this.deliveredSseq;
       this.acks.floor.consumer = this.dseq;
     } else {
-      const deadline = now + this.ackWaitMs(dc);
+      const deadline = now + ackWaitMs(this.config, dc);
       this.acks.track(seq, this.dseq, ts, deadline);
       this.armRedelivery(deadline);
     }
@@ -365,14 +362,6 @@ export class Consumer implements StreamConsumer {
     this.saver.saveSoon();
   }
 
-  private ackWaitMs(dc: number): number {
-    const backoff = this.config.backoff;
-    if (backoff !== undefined && backoff.length > 0) {
-      return Math.max(1, Math.floor(backoff[Math.min(dc - 1, backoff.length - 1)] / 1e6));
-    }
-    return Math.max(1, Math.floor((this.config.ack_wait ?? 30e9) / 1e6));
-  }
-
   /** Arms the redelivery timer for the earliest ack deadline (re-arming when an earlier one appears). */
   private armRedelivery(deadline: number | null = null): void {
     if (this.acks.pendingCount === 0 || this.closed) return;
@@ -392,24 +381,7 @@ export class Consumer implements StreamConsumer {
   }
 
   private checkRedeliveries(): void {
-    const now = Date.now();
-    const maxDeliver = this.config.max_deliver ?? -1;
-    for (const seq of this.acks.due(now)) {
-      const dc = this.acks.deliveries(seq);
-      if (maxDeliver > 0 && dc >= maxDeliver) {
-        // parked: no more deliveries, stays unacked
-        this.acks.setDeadline(seq, Number.POSITIVE_INFINITY);
-        this.host.advisory("CONSUMER.MAX_DELIVERIES", this.stream.name, this.name, {
-          type: "io.nats.jetstream.advisory.v1.max_deliver",
-          stream: this.stream.name,
-          consumer: this.name,
-          stream_seq: seq,
-          deliveries: dc,
-        });
-        continue;
-      }
-      this.acks.redeliverNow(seq);
-    }
+    queueDueRedeliveries(this.acks, this.config, Date.now(), this.advisories);
     this.armRedelivery();
     this.kick();
   }
@@ -433,15 +405,7 @@ export class Consumer implements StreamConsumer {
         break;
       case "term":
         changed = this.ackSeq(sseq, now);
-        this.host.advisory("CONSUMER.MSG_TERMINATED", this.stream.name, this.name, {
-          type: "io.nats.jetstream.advisory.v1.terminated",
-          stream: this.stream.name,
-          consumer: this.name,
-          consumer_seq: dseq,
-          stream_seq: sseq,
-          deliveries: this.acks.deliveries(sseq),
-          reason: ack.reason,
-        });
+        this.advisories.terminated(dseq, sseq, this.acks.deliveries(sseq), ack.reason);
         break;
       case "nak": {
         if (this.acks.isPending(sseq)) {
@@ -454,19 +418,12 @@ export class Consumer implements StreamConsumer {
             this.acks.redeliverNow(sseq);
             this.kick();
           }
-          this.host.advisory("CONSUMER.MSG_NAKED", this.stream.name, this.name, {
-            type: "io.nats.jetstream.advisory.v1.nak",
-            stream: this.stream.name,
-            consumer: this.name,
-            consumer_seq: dseq,
-            stream_seq: sseq,
-            deliveries: this.acks.deliveries(sseq),
-          });
+          this.advisories.naked(dseq, sseq, this.acks.deliveries(sseq));
         }
         break;
       }
       case "progress": {
-        this.acks.setDeadline(sseq, Date.now() + this.ackWaitMs(this.acks.deliveries(sseq)));
+        this.acks.setDeadline(sseq, Date.now() + ackWaitMs(this.config, this.acks.deliveries(sseq)));
         break;
       }
       case "next":
@@ -535,12 +492,7 @@ export class Consumer implements StreamConsumer {
 
   pause(untilMs: number): void {
     this.pausedUntil = untilMs;
-    if (untilMs > Date.now()) {
-      const t = setTimeout(() => this.kick(), untilMs - Date.now() + 1);
-      t.unref();
-    } else {
-      this.kick();
-    }
+    resumeAfter(untilMs, () => this.kick());
   }
 
   get pauseUntil(): number {
@@ -559,34 +511,21 @@ export class Consumer implements StreamConsumer {
     // exact at info time (the running count can drift when messages are removed undelivered)
     this.numPending = this.countPending();
     this.signalledSeq = this.stream.durableSeq;
-    const ts = nowUnixNanos();
-    const info: ConsumerInfo = {
-      stream_name: this.stream.name,
+    return consumerInfo({
+      streamName: this.stream.name,
       name: this.name,
-      created: formatUnixNanos(this.created),
+      created: this.created,
       config: this.config,
-      delivered: {
-        consumer_seq: this.dseq,
-        stream_seq: this.deliveredSseq,
-        ...(this.lastDeliveredAt > 0n ? { last_active: formatUnixNanos(this.lastDeliveredAt) } : {}),
-      },
-      ack_floor: {
-        consumer_seq: this.acks.floor.consumer,
-        stream_seq: this.acks.floor.stream,
-        ...(this.lastAckAt > 0n ? { last_active: formatUnixNanos(this.lastAckAt) } : {}),
-      },
-      num_ack_pending: this.acks.pendingCount,
-      num_redelivered: this.acks.redeliveredCount,
-      num_waiting: this.pulls.size,
-      num_pending: this.numPending,
-    } as ConsumerInfo;
-    if (this.isPush && this.host.ic.hasInterest(this.config.deliver_subject as string)) info.push_bound = true;
-    if (this.pausedUntil > Date.now()) {
-      info.paused = true;
-      info.pause_remaining = (this.pausedUntil - Date.now()) * 1e6;
-    }
-    info.ts = formatUnixNanos(ts);
-    return info;
+      dseq: this.dseq,
+      deliveredSseq: this.deliveredSseq,
+      lastDeliveredAt: this.lastDeliveredAt,
+      lastAckAt: this.lastAckAt,
+      acks: this.acks,
+      numWaiting: this.pulls.size,
+      numPending: this.numPending,
+      pushBound: this.isPush && this.host.ic.hasInterest(this.config.deliver_subject as string),
+      pausedUntil: this.pausedUntil,
+    });
   }
 
   async stop(notify = false): Promise<void> {
@@ -606,15 +545,4 @@ export class Consumer implements StreamConsumer {
     await this.stop(true);
     await this.store.destroy();
   }
-}
-
-function filtersOf(cfg: ConsumerConfig): string[] {
-  if (cfg.filter_subjects !== undefined && cfg.filter_subjects.length > 0) return [...cfg.filter_subjects];
-  if (cfg.filter_subject !== undefined && cfg.filter_subject !== "") return [cfg.filter_subject];
-  return [">"];
-}
-
-function pauseMillis(text: string): number {
-  const t = parseRFC3339(text).unixNanos;
-  return Number(t / 1_000_000n);
 }

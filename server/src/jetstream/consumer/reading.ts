@@ -1,6 +1,7 @@
 // Reading a consumer's stream through its filters: the next matching message, and how many
 // matching messages lie ahead of the cursor (num_pending).
 
+import type { ConsumerConfig } from "../api/types.js";
 import type { StoredMsg, StreamStore } from "../store/types.js";
 
 /** What reading needs of the stream. */
@@ -9,6 +10,13 @@ export interface ReadStream {
   /** the last sequence whose message is durable (consumers see nothing after it) */
   readonly durableSeq: number;
   readonly config: { readonly subjects?: string[] };
+}
+
+/** The consumer's filters: filter_subjects, else filter_subject, else everything. */
+export function filtersOf(cfg: ConsumerConfig): string[] {
+  if (cfg.filter_subjects !== undefined && cfg.filter_subjects.length > 0) return [...cfg.filter_subjects];
+  if (cfg.filter_subject !== undefined && cfg.filter_subject !== "") return [cfg.filter_subject];
+  return [">"];
 }
 
 /** The first message at or after `from` matching any of `filters`, or null. */
