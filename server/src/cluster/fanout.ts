@@ -4,7 +4,8 @@
 
 import { Subscription } from "../client/subscription.js";
 import type { SubLike, SublistObserver } from "../sublist/sublist.js";
-import { msgLine, type Route } from "./route.js";
+import { msgLine } from "../link/msg-line.js";
+import type { Route } from "./route.js";
 
 interface Interest {
   readonly subject: string;

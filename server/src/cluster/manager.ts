@@ -10,7 +10,8 @@ import type { SubLike, Sublist, SublistObserver } from "../sublist/sublist.js";
 import { COMPAT_VERSION } from "../version.js";
 import { type DialHost, RouteDialer } from "./dialer.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
-import { GLOBAL, type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
+import { GLOBAL } from "../link/msg-line.js";
+import { type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
 import { type RouteListener, type RouteSocket, type RouteTransport, tcpTransport } from "./transport.js";
 

@@ -3,8 +3,10 @@
 
 import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
-import type { Logger } from "../logger.js";
-import { OutboundLink } from "../link/outbound-link.js";
+import { LinkConnection } from "../link/link-connection.js";
+import type { LinkSettings } from "../link/outbound-link.js";
+import { GLOBAL, msgLine } from "../link/msg-line.js";
+import { RemoteInterestTable } from "../link/remote-interest.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
 import { RouteParseError, RouteParser, type RouteProtocolHandler } from "./parser.js";
 import type { RouteSocket } from "./transport.js";
@@ -45,14 +47,8 @@ export class RemoteSub implements SubLike {
 }
 
 /** What a route needs from the route manager. */
-export interface RouteHost {
-  readonly logger: Logger;
+export interface RouteHost extends LinkSettings {
   readonly maxPayload: number;
-  /** outbound bytes a route may have queued before it is closed as a slow consumer */
-  readonly maxPending: number;
-  readonly pingInterval: number;
-  readonly pingMax: number;
-  readonly authTimeout: number;
   /** INFO line this server sends on routes */
   routeInfo(): Buffer;
   /** CONNECT line for a solicited route (credentials from the URL or the cluster block) */
@@ -68,21 +64,9 @@ export interface RouteHost {
   closed(r: Route, reason: string): void;
 }
 
-export const GLOBAL = "$G";
-
-/** `RMSG|HMSG $G <subject> [reply | + reply queues | \| queues] [hdr] <size>\r\n` */
-export function msgLine(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, size: number): string {
-  let mid = "";
-  if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
-  else if (reply !== null) mid = ` ${reply}`;
-  return hdrLen >= 0 ? `HMSG ${GLOBAL} ${subject}${mid} ${hdrLen} ${size}\r\n` : `RMSG ${GLOBAL} ${subject}${mid} ${size}\r\n`;
-}
-
-export class Route implements RouteProtocolHandler, Publisher {
+export class Route extends LinkConnection implements RouteProtocolHandler, Publisher {
   readonly kind = "route";
   readonly opts = { echo: true, noResponders: false };
-  readonly start = new Date();
-  lastActivity = Date.now();
   remoteId = "";
   remoteName = "";
   remoteCluster = "";
@@ -99,49 +83,37 @@ export class Route implements RouteProtocolHandler, Publisher {
   dialedURL = "";
   /** called once after the route closed (the dialer's retry logic) */
   onClosed: (() => void) | null = null;
-  inMsgs = 0;
-  inBytes = 0;
-  outMsgs = 0;
-  outBytes = 0;
-  readonly host: string;
-  readonly port: number;
   /** remote interest in the global account */
   readonly interest = new Sublist<RemoteSub>();
-  private readonly interestByKey = new Map<string, RemoteSub>();
-  private readonly link: OutboundLink;
+  /** the peer's RS+/RS- by subject and queue group, kept in `interest` */
+  private readonly announced = new RemoteInterestTable<RemoteSub>({
+    create: (subject, queue, weight) => new RemoteSub(subject, queue, weight),
+    added: (sub) => this.interest.insert(sub),
+    removed: (sub) => this.interest.remove(sub),
+  });
   private readonly parser: RouteParser;
   private connectSeen = false;
   private infoSeen = false;
 
   constructor(
-    readonly cid: number,
-    readonly socket: RouteSocket,
+    cid: number,
+    socket: RouteSocket,
     /** true when this server dialed the connection */
     readonly solicited: boolean,
     /** the configured route URL this connection serves, if any */
     readonly configuredURL: string | null,
     private readonly srv: RouteHost,
   ) {
-    this.host = socket.remoteAddress ?? "";
-    this.port = socket.remotePort ?? 0;
+    super(cid, socket, socket.remoteAddress ?? "", srv, "Route", "rid");
     this.parser = new RouteParser(this, srv.maxPayload);
-    this.link = new OutboundLink(socket, this, srv, "Route");
-  }
-
-  get closed(): boolean {
-    return this.link.closed;
-  }
-
-  get logPrefix(): string {
-    return `${this.host.startsWith("::ffff:") ? this.host.slice(7) : this.host}:${this.port} - rid:${this.cid}`;
   }
 
   remoteSubjects(): Array<{ subject: string; queue: string | null }> {
-    return [...this.interestByKey.values()].map((s) => ({ subject: s.subject, queue: s.queue }));
+    return this.announced.subjects();
   }
 
   get subscriptionCount(): number {
-    return this.interestByKey.size;
+    return this.announced.size;
   }
 
   begin(): void {
@@ -224,19 +196,6 @@ export class Route implements RouteProtocolHandler, Publisher {
     this.srv.asyncInfo(this, info);
   }
 
-  onPing(): void {
-    this.link.receivedPing();
-  }
-
-  onPong(): void {
-    this.link.receivedPong();
-  }
-
-  /** ms of the last PING/PONG round trip (0 until one was measured) */
-  get rtt(): number {
-    return this.link.rtt;
-  }
-
   onErr(text: string): void {
     this.srv.logger.error(`${this.logPrefix} - Route Error '${text}'`);
     this.close("Parse Error");
@@ -245,25 +204,13 @@ export class Route implements RouteProtocolHandler, Publisher {
   onSub(account: string, subject: string, queue: string | null, weight: number): void {
     this.trace(`<<- [RS+ ${account} ${subject}${queue !== null ? ` ${queue} ${weight}` : ""}]`);
     if (!this.ready("RS+") || account !== GLOBAL) return;
-    const key = queue === null ? subject : `${subject} ${queue}`;
-    const existing = this.interestByKey.get(key);
-    if (existing !== undefined) {
-      existing.weight = weight;
-      return;
-    }
-    const sub = new RemoteSub(subject, queue, weight);
-    this.interestByKey.set(key, sub);
-    this.interest.insert(sub);
+    this.announced.sub(subject, queue, weight);
   }
 
   onUnsub(account: string, subject: string, queue: string | null): void {
     this.trace(`<<- [RS- ${account} ${subject}${queue !== null ? ` ${queue}` : ""}]`);
     if (!this.ready("RS-") || account !== GLOBAL) return;
-    const key = queue === null ? subject : `${subject} ${queue}`;
-    const sub = this.interestByKey.get(key);
-    if (sub === undefined) return;
-    this.interestByKey.delete(key);
-    this.interest.remove(sub);
+    this.announced.unsub(subject, queue);
   }
 
   onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
@@ -303,26 +250,6 @@ export class Route implements RouteProtocolHandler, Publisher {
 
   sendUnsub(subject: string, queue: string | null): void {
     this.sendText(queue === null ? `RS- ${GLOBAL} ${subject}\r\n` : `RS- ${GLOBAL} ${subject} ${queue}\r\n`);
-  }
-
-  sendText(s: string): void {
-    this.link.sendText(s);
-  }
-
-  send(b: Buffer): void {
-    this.link.send(b);
-  }
-
-  private sendNow(b: Buffer): void {
-    this.link.sendNow(b);
-  }
-
-  get pending(): number {
-    return this.link.pending;
-  }
-
-  private trace(msg: string): void {
-    this.link.trace(msg);
   }
 
   close(reason: string): void {

@@ -5,8 +5,9 @@
 
 import type { RouteSocket } from "../cluster/transport.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
-import { OutboundLink } from "../link/outbound-link.js";
-import type { Logger } from "../logger.js";
+import { LinkConnection } from "../link/link-connection.js";
+import { GLOBAL, msgLine } from "../link/msg-line.js";
+import type { LinkSettings } from "../link/outbound-link.js";
 import { OutboundInterest } from "./interest.js";
 import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";
 
@@ -42,13 +43,8 @@ export interface Refusal {
 }
 
 /** What a gateway connection needs from the gateway manager. */
-export interface GatewayHost {
-  readonly logger: Logger;
+export interface GatewayHost extends LinkSettings {
   readonly maxPayload: number;
-  readonly maxPending: number;
-  readonly pingInterval: number;
-  readonly pingMax: number;
-  readonly authTimeout: number;
   /** the INFO this server sends on gateway connections */
   gatewayInfo(): Buffer;
   /** CONNECT for an outbound connection */
@@ -66,13 +62,9 @@ export interface GatewayHost {
   closed(g: Gateway, reason: string): void;
 }
 
-export const GLOBAL = "$G";
-
-export class Gateway implements GatewayProtocolHandler, Publisher {
+export class Gateway extends LinkConnection implements GatewayProtocolHandler, Publisher {
   readonly kind = "gateway";
   readonly opts = { echo: true, noResponders: false };
-  readonly start = new Date();
-  lastActivity = Date.now();
   /** remote gateway (cluster) name */
   remoteName = "";
   remoteId = "";
@@ -84,42 +76,25 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   dialedURL = "";
   onClosed: (() => void) | null = null;
   closeReason = "";
-  inMsgs = 0;
-  inBytes = 0;
-  outMsgs = 0;
-  outBytes = 0;
   /** the remote's interest in the global account (outbound connections) */
   interest = new OutboundInterest(false);
   /** accounts the remote was told this cluster has no interest in (A-), inbound connections */
   readonly accountsRefused = new Set<string>();
   /** the remote takes `_GR_.` replies (gateway_nrp) */
   newReplyPrefix = true;
-  readonly host: string;
-  readonly port: number;
-  private readonly link: OutboundLink;
   private readonly parser: GatewayParser;
   private connectSeen = false;
   private infoSeen = false;
 
   constructor(
-    readonly cid: number,
-    readonly socket: RouteSocket,
+    cid: number,
+    socket: RouteSocket,
     /** true when this server dialed the connection (outbound) */
     readonly outbound: boolean,
     private readonly srv: GatewayHost,
   ) {
-    this.host = socket.remoteAddress ?? "";
-    this.port = socket.remotePort ?? 0;
+    super(cid, socket, socket.remoteAddress ?? "", srv, "Gateway", "gid");
     this.parser = new GatewayParser(this, srv.maxPayload);
-    this.link = new OutboundLink(socket, this, srv, "Gateway");
-  }
-
-  get closed(): boolean {
-    return this.link.closed;
-  }
-
-  get logPrefix(): string {
-    return `${this.host.startsWith("::ffff:") ? this.host.slice(7) : this.host}:${this.port} - gid:${this.cid}`;
   }
 
   begin(): void {
@@ -225,19 +200,6 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
     this.srv.laterInfo(this, info);
   }
 
-  onPing(): void {
-    this.link.receivedPing();
-  }
-
-  onPong(): void {
-    this.link.receivedPong();
-  }
-
-  /** ms of the last PING/PONG round trip (0 until one was measured) */
-  get rtt(): number {
-    return this.link.rtt;
-  }
-
   onErr(text: string): void {
     this.srv.logger.error(`${this.logPrefix} - Gateway Error '${text}'`);
     this.close("Parse Error");
@@ -285,35 +247,11 @@ export class Gateway implements GatewayProtocolHandler, Publisher {
   /** RMSG/HMSG to the remote; `queues` are the queue groups the remote cluster is picked for. */
   sendMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
     if (this.closed) return;
-    let mid = "";
-    if (queues.length > 0) mid = reply !== null ? ` + ${reply} ${queues.join(" ")}` : ` | ${queues.join(" ")}`;
-    else if (reply !== null) mid = ` ${reply}`;
-    const sizes = hdrLen >= 0 ? `${hdrLen} ${payload.length}` : `${payload.length}`;
-    const line = `${hdrLen >= 0 ? "HMSG" : "RMSG"} ${GLOBAL} ${subject}${mid} ${sizes}`;
-    this.trace(`->> [${line}]`);
+    const line = msgLine(subject, reply, queues, hdrLen, payload.length);
+    if (this.srv.logger.traceEnabled) this.trace(`->> [${line.slice(0, -2)}]`);
     this.outMsgs++;
     this.outBytes += payload.length;
-    if (this.link.appendMsg(`${line}\r\n`, payload)) this.link.queueFlush();
-  }
-
-  sendText(s: string): void {
-    this.link.sendText(s);
-  }
-
-  send(b: Buffer): void {
-    this.link.send(b);
-  }
-
-  private sendNow(b: Buffer): void {
-    this.link.sendNow(b);
-  }
-
-  get pending(): number {
-    return this.link.pending;
-  }
-
-  private trace(msg: string): void {
-    this.link.trace(msg);
+    if (this.link.appendMsg(line, payload)) this.link.queueFlush();
   }
 
   close(reason: string): void {

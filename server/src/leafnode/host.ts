@@ -2,7 +2,7 @@
 // and the services the manager gives each connection.
 
 import type { Publisher, Subscription } from "../client/subscription.js";
-import type { Logger } from "../logger.js";
+import type { LinkSettings } from "../link/outbound-link.js";
 import type { LeafConnection } from "./leafnode.js";
 import type { LeafSubscription } from "./queue.js";
 
@@ -32,13 +32,8 @@ export interface LeafPeerInfo {
 }
 
 /** What a leaf connection needs from the leaf node manager. */
-export interface LeafHost {
-  readonly logger: Logger;
+export interface LeafHost extends LinkSettings {
   readonly maxPayload: number;
-  readonly maxPending: number;
-  readonly pingInterval: number;
-  readonly pingMax: number;
-  readonly authTimeout: number;
   /** this server's $LDS.<random> loop-detection subject */
   readonly loopSubject: string;
   /** the INFO the hub sends (first, with a nonce; again after CONNECT with connect_info) */

@@ -8,18 +8,16 @@ import type { Socket } from "node:net";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
 import { ioPhase } from "../io-phase.js";
-import { OutboundLink } from "../link/outbound-link.js";
+import { LinkConnection } from "../link/link-connection.js";
+import { msgArgs } from "../link/msg-line.js";
+import { interestKey, RemoteInterestTable } from "../link/remote-interest.js";
 import { isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
-import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
+import { LeafParseError, LeafParser, type LeafProtocolHandler } from "./parser.js";
 import { LeafSubscription, weighsLeafMembers } from "./queue.js";
 
 const INVALID_SUB = Buffer.from("-ERR 'Invalid Subscription'\r\n");
 const NO_QUEUES: readonly string[] = [];
-
-function keyOf(subject: string, queue: string | null): string {
-  return queue === null ? subject : `${subject} ${queue}`;
-}
 
 /** One message being collected for the remote: every delivery of one routed message goes into one LMSG. */
 interface PendingOut {
@@ -35,12 +33,10 @@ interface PendingOut {
   queues: string[];
 }
 
-export class LeafConnection implements LeafProtocolHandler, Publisher {
+export class LeafConnection extends LinkConnection implements LeafProtocolHandler, Publisher {
   readonly kind = "leaf";
   /** never back to the connection a message came from */
   readonly opts = { echo: false, noResponders: false };
-  readonly start = new Date();
-  lastActivity = Date.now();
   remoteId = "";
   remoteName = "";
   remoteCluster = "";
@@ -54,48 +50,39 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   nonce = "";
   /** leafnode_urls the hub advertised (spoke side) */
   hubURLs: string[] = [];
-  inMsgs = 0;
-  inBytes = 0;
-  outMsgs = 0;
-  outBytes = 0;
   /** the other side offered compression (natsts never compresses: /leafz shows "off", else "not supported") */
   peerCompression = false;
-  readonly host: string;
-  readonly port: number;
-  /** the remote's interest, as subscriptions of this connection */
-  private readonly remoteSubs = new Map<string, LeafSubscription>();
+  /** the remote's interest (LS+/LS-), as subscriptions of this connection in the server's sublist */
+  private readonly remoteSubs = new RemoteInterestTable<LeafSubscription>({
+    create: (subject, queue, weight, key) => {
+      const sub = new LeafSubscription(this, subject, queue, key);
+      sub.weight = weight;
+      return sub;
+    },
+    added: (sub) => this.srv.addSub(sub),
+    removed: (sub) => this.srv.removeSub(sub),
+  });
   /** this server's interest as told to the remote: subscription count per subject/queue */
   private readonly told = new Map<string, { subject: string; queue: string | null; count: number }>();
-  private readonly link: OutboundLink;
   private readonly parser: LeafParser;
   private pendingOut: PendingOut | null = null;
   private connectSeen = false;
   private infoSeen = false;
 
   constructor(
-    readonly cid: number,
-    readonly socket: Socket,
+    cid: number,
+    socket: Socket,
     /** true on the spoke (this server dialed the hub) */
     readonly solicited: boolean,
     private readonly srv: LeafHost,
   ) {
-    this.host = (socket.remoteAddress ?? "").replace(/^::ffff:/, "");
-    this.port = socket.remotePort ?? 0;
+    super(cid, socket, (socket.remoteAddress ?? "").replace(/^::ffff:/, ""), srv, "Leafnode", "lid");
     this.parser = new LeafParser(this, srv.maxPayload);
-    this.link = new OutboundLink(socket, this, srv, "Leafnode");
-  }
-
-  get closed(): boolean {
-    return this.link.closed;
-  }
-
-  get logPrefix(): string {
-    return `${this.host}:${this.port} - lid:${this.cid}`;
   }
 
   /** the remote's interest (subject and queue) */
   remoteSubjects(): Array<{ subject: string; queue: string | null }> {
-    return [...this.remoteSubs.values()].map((s) => ({ subject: s.subject, queue: s.queue }));
+    return this.remoteSubs.subjects();
   }
 
   get compression(): string {
@@ -226,19 +213,6 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     this.link.sendPing();
   }
 
-  onPing(): void {
-    this.link.receivedPing();
-  }
-
-  onPong(): void {
-    this.link.receivedPong();
-  }
-
-  /** ms of the last PING/PONG round trip (0 until one was measured) */
-  get rtt(): number {
-    return this.link.rtt;
-  }
-
   onErr(text: string): void {
     this.srv.logger.error(`${this.logPrefix} - Leafnode Error '${text}'`);
     this.srv.remoteError(this, text);
@@ -258,27 +232,14 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
       this.send(INVALID_SUB);
       return;
     }
-    const key = keyOf(subject, queue);
-    const known = this.remoteSubs.get(key);
-    if (known !== undefined) {
-      // a queue group's LS+ again: its new weight
-      known.weight = Math.max(1, weight);
-      return;
-    }
-    const sub = new LeafSubscription(this, subject, queue, key);
-    sub.weight = Math.max(1, weight);
-    this.remoteSubs.set(key, sub);
-    this.srv.addSub(sub);
+    // new interest, or a queue group's LS+ again: its new weight (1 at least)
+    this.remoteSubs.sub(subject, queue, Math.max(1, weight));
   }
 
   onUnsub(subject: string, queue: string | null): void {
     this.trace(`<<- [LS- ${subject}${queue !== null ? ` ${queue}` : ""}]`);
     if (!this.ready()) return;
-    const key = keyOf(subject, queue);
-    const sub = this.remoteSubs.get(key);
-    if (sub === undefined) return;
-    this.remoteSubs.delete(key);
-    this.srv.removeSub(sub);
+    this.remoteSubs.unsub(subject, queue);
   }
 
   onMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void {
@@ -303,7 +264,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
 
   /** A subscription of this server (or one learned over a route) came (+1) or went (-1). */
   interestChanged(subject: string, queue: string | null, delta: number): void {
-    const key = keyOf(subject, queue);
+    const key = interestKey(subject, queue);
     let t = this.told.get(key);
     if (t === undefined) {
       if (delta <= 0) return;
@@ -324,7 +285,7 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
   /** Everything this server is interested in, right after the handshake (and our loop-detection subject). */
   sendAllInterest(subs: Iterable<{ subject: string; queue: string | null }>): void {
     for (const s of subs) {
-      const key = keyOf(s.subject, s.queue);
+      const key = interestKey(s.subject, s.queue);
       const t = this.told.get(key);
       if (t === undefined) this.told.set(key, { subject: s.subject, queue: s.queue, count: 1 });
       else t.count++;
@@ -393,33 +354,10 @@ export class LeafConnection implements LeafProtocolHandler, Publisher {
     this.link.appendMsg(`${line}\r\n`, p.payload);
   }
 
-  // ---- outbound ----
-
-  sendText(s: string): void {
-    this.link.sendText(s);
-  }
-
-  send(b: Buffer): void {
-    this.link.send(b);
-  }
-
-  private sendNow(b: Buffer): void {
-    this.link.sendNow(b);
-  }
-
-  get pending(): number {
-    return this.link.pending;
-  }
-
-  private trace(msg: string): void {
-    this.link.trace(msg);
-  }
-
   close(reason: string): void {
     if (this.closed) return;
     this.link.close();
     this.closeReason = reason;
-    for (const sub of this.remoteSubs.values()) this.srv.removeSub(sub);
     this.remoteSubs.clear();
     this.srv.closed(this, reason);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LeafParseError, LeafParser, type LeafProtocolHandler, msgArgs } from "./parser.js";
+import { msgArgs } from "../link/msg-line.js";
+import { LeafParseError, LeafParser, type LeafProtocolHandler } from "./parser.js";
 
 type Event = [string, ...unknown[]];
 

@@ -109,9 +109,3 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     this.framing.expectPayload(m);
   }
 }
-
-/** The argument part of an outbound LMSG/HMSG line: subject, reply and queue groups as the parser reads them. */
-export function msgArgs(subject: string, reply: string | null, queues: readonly string[]): string {
-  if (queues.length > 0) return reply !== null ? `${subject} + ${reply} ${queues.join(" ")}` : `${subject} | ${queues.join(" ")}`;
-  return reply !== null ? `${subject} ${reply}` : subject;
-}
