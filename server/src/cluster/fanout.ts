@@ -5,16 +5,13 @@
 import { Subscription } from "../client/subscription.js";
 import type { SubLike, SublistObserver } from "../sublist/sublist.js";
 import { msgLine } from "../link/msg-line.js";
+import { interestKey } from "../link/remote-interest.js";
 import type { Route } from "./route.js";
 
 interface Interest {
   readonly subject: string;
   readonly queue: string | null;
   count: number;
-}
-
-function keyOf(subject: string, queue: string | null): string {
-  return queue === null ? subject : `${subject} ${queue}`;
 }
 
 /** Announced to the routes: every subscription but those of owners kept off them (a spoke's hub interest). */
@@ -30,7 +27,7 @@ export class LocalInterest implements SublistObserver<SubLike> {
 
   inserted(sub: SubLike): void {
     if (!routed(sub)) return;
-    const key = keyOf(sub.subject, sub.queue);
+    const key = interestKey(sub.subject, sub.queue);
     let i = this.byKey.get(key);
     if (i === undefined) {
       i = { subject: sub.subject, queue: sub.queue, count: 0 };
@@ -43,7 +40,7 @@ export class LocalInterest implements SublistObserver<SubLike> {
 
   removed(sub: SubLike): void {
     if (!routed(sub)) return;
-    const key = keyOf(sub.subject, sub.queue);
+    const key = interestKey(sub.subject, sub.queue);
     const i = this.byKey.get(key);
     if (i === undefined) return;
     i.count--;

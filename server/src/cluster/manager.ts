@@ -7,9 +7,10 @@ import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
 import type { Logger } from "../logger.js";
 import type { SubLike, Sublist, SublistObserver } from "../sublist/sublist.js";
-import { COMPAT_VERSION } from "../version.js";
 import { type DialHost, RouteDialer } from "./dialer.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
+import { linkInfoHead } from "../link/info.js";
+import { LinkLimits, type LinkServerOptions } from "../link/limits.js";
 import { GLOBAL } from "../link/msg-line.js";
 import { type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
@@ -21,7 +22,7 @@ export interface ClusterServer {
   readonly serverName: string;
   readonly logger: Logger;
   readonly sublist: Sublist<Subscription>;
-  readonly options: { readonly maxPayload: number; readonly maxPending: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
+  readonly options: LinkServerOptions;
   nextConnectionId(): number;
   /** this server's client URL (host:port) */
   clientURL(): string;
@@ -72,6 +73,8 @@ export class RouteManager implements RouteHost, DialHost {
   private stopped = false;
   private inLameDuck = false;
   readonly dynamicName: boolean;
+  /** the server's settings, with the cluster block's ping interval (capped), ping count and authorization timeout */
+  readonly limits: LinkLimits;
   name: string;
   port = 0;
 
@@ -82,6 +85,11 @@ export class RouteManager implements RouteHost, DialHost {
     readonly transport: RouteTransport = tcpTransport,
   ) {
     this.dynamicName = opts.name === "";
+    this.limits = new LinkLimits(srv, ROUTE_PING_CAP, {
+      pingInterval: () => this.opts.pingInterval,
+      pingMax: () => this.opts.pingMax,
+      authTimeout: () => (this.opts.authTimeout !== undefined ? this.opts.authTimeout * 1000 : undefined),
+    });
     this.name = opts.name !== "" ? opts.name : randomBytes(11).toString("base64url");
     this.local = new LocalInterest(() => this.routes.values());
     // subscriptions made before the cluster starts (JetStream's) count too
@@ -91,22 +99,6 @@ export class RouteManager implements RouteHost, DialHost {
 
   get logger(): Logger {
     return this.srv.logger;
-  }
-  get maxPayload(): number {
-    return this.srv.options.maxPayload;
-  }
-  get maxPending(): number {
-    return this.srv.options.maxPending;
-  }
-  get pingInterval(): number {
-    return Math.min(this.opts.pingInterval ?? this.srv.options.pingInterval, ROUTE_PING_CAP);
-  }
-  get pingMax(): number {
-    return this.opts.pingMax ?? this.srv.options.pingMax;
-  }
-  get authTimeout(): number {
-    const t = this.opts.authTimeout;
-    return t !== undefined ? t * 1000 : this.srv.options.authTimeout;
   }
 
   async start(): Promise<void> {
@@ -198,17 +190,7 @@ export class RouteManager implements RouteHost, DialHost {
 
   routeInfo(): Buffer {
     const adv = this.advertised();
-    const info: Record<string, unknown> = {
-      server_id: this.srv.serverId,
-      server_name: this.srv.serverName,
-      version: COMPAT_VERSION,
-      proto: 3,
-      go: `node${process.version}`,
-      host: adv.host,
-      port: adv.port,
-      headers: true,
-      max_payload: this.srv.options.maxPayload,
-    };
+    const info = linkInfoHead(this.srv, adv.host, adv.port, this.srv.options.maxPayload);
     if (adv.explicit) info.ip = `nats-route://${adv.host}:${adv.port}/`;
     if (this.opts.user !== "") info.auth_required = true;
     info.cluster = this.name;

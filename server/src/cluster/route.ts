@@ -4,7 +4,8 @@
 import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { LinkConnection } from "../link/link-connection.js";
-import type { LinkSettings } from "../link/outbound-link.js";
+import type { LinkLimits } from "../link/limits.js";
+import type { Logger } from "../logger.js";
 import { GLOBAL, msgLine } from "../link/msg-line.js";
 import { RemoteInterestTable } from "../link/remote-interest.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
@@ -47,8 +48,10 @@ export class RemoteSub implements SubLike {
 }
 
 /** What a route needs from the route manager. */
-export interface RouteHost extends LinkSettings {
-  readonly maxPayload: number;
+export interface RouteHost {
+  readonly logger: Logger;
+  /** the settings routes run with (cluster block over the server's) */
+  readonly limits: LinkLimits;
   /** INFO line this server sends on routes */
   routeInfo(): Buffer;
   /** CONNECT line for a solicited route (credentials from the URL or the cluster block) */
@@ -104,8 +107,8 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
     readonly configuredURL: string | null,
     private readonly srv: RouteHost,
   ) {
-    super(cid, socket, socket.remoteAddress ?? "", srv, "Route", "rid");
-    this.parser = new RouteParser(this, srv.maxPayload);
+    super(cid, socket, socket.remoteAddress ?? "", srv.limits, "Route", "rid");
+    this.parser = new RouteParser(this, srv.limits.maxPayload);
   }
 
   remoteSubjects(): Array<{ subject: string; queue: string | null }> {

@@ -7,7 +7,8 @@ import type { RouteSocket } from "../cluster/transport.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { LinkConnection } from "../link/link-connection.js";
 import { GLOBAL, msgLine } from "../link/msg-line.js";
-import type { LinkSettings } from "../link/outbound-link.js";
+import type { LinkLimits } from "../link/limits.js";
+import type { Logger } from "../logger.js";
 import { OutboundInterest } from "./interest.js";
 import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";
 
@@ -43,8 +44,10 @@ export interface Refusal {
 }
 
 /** What a gateway connection needs from the gateway manager. */
-export interface GatewayHost extends LinkSettings {
-  readonly maxPayload: number;
+export interface GatewayHost {
+  readonly logger: Logger;
+  /** the settings gateway connections run with */
+  readonly limits: LinkLimits;
   /** the INFO this server sends on gateway connections */
   gatewayInfo(): Buffer;
   /** CONNECT for an outbound connection */
@@ -93,8 +96,8 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
     readonly outbound: boolean,
     private readonly srv: GatewayHost,
   ) {
-    super(cid, socket, socket.remoteAddress ?? "", srv, "Gateway", "gid");
-    this.parser = new GatewayParser(this, srv.maxPayload);
+    super(cid, socket, socket.remoteAddress ?? "", srv.limits, "Gateway", "gid");
+    this.parser = new GatewayParser(this, srv.limits.maxPayload);
   }
 
   begin(): void {

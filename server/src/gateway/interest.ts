@@ -8,11 +8,8 @@
 //   switches the account to interest-only (INFO gateway_cmd 2, its RS+, gateway_cmd 3); queue
 //   groups are always known by RS+.
 
+import { interestKey } from "../link/remote-interest.js";
 import { Sublist, type SubLike, type SublistObserver } from "../sublist/sublist.js";
-
-function keyOf(subject: string, queue: string | null): string {
-  return queue === null ? subject : `${subject} ${queue}`;
-}
 
 interface Counted {
   readonly subject: string;
@@ -29,7 +26,7 @@ export class ClusterInterest implements SublistObserver<SubLike> {
   constructor(private readonly changed: InterestChange) {}
 
   inserted(sub: SubLike): void {
-    const key = keyOf(sub.subject, sub.queue);
+    const key = interestKey(sub.subject, sub.queue);
     let c = this.byKey.get(key);
     if (c === undefined) {
       c = { subject: sub.subject, queue: sub.queue, count: 0 };
@@ -40,7 +37,7 @@ export class ClusterInterest implements SublistObserver<SubLike> {
   }
 
   removed(sub: SubLike): void {
-    const key = keyOf(sub.subject, sub.queue);
+    const key = interestKey(sub.subject, sub.queue);
     const c = this.byKey.get(key);
     if (c === undefined) return;
     c.count--;
@@ -92,7 +89,7 @@ export class OutboundInterest {
       this.negative.delete(subject);
       return;
     }
-    const key = keyOf(subject, queue);
+    const key = interestKey(subject, queue);
     if (this.byKey.has(key)) return;
     const s = new GatewaySub(subject, queue);
     this.byKey.set(key, s);
@@ -104,7 +101,7 @@ export class OutboundInterest {
       this.negative.add(subject);
       return;
     }
-    const key = keyOf(subject, queue);
+    const key = interestKey(subject, queue);
     const s = this.byKey.get(key);
     if (s === undefined) return;
     this.byKey.delete(key);

@@ -13,8 +13,11 @@ import type { GatewayOptions } from "../config/options.js";
 import type { Forwarder } from "../deliver.js";
 import type { Logger } from "../logger.js";
 import type { Sublist } from "../sublist/sublist.js";
-import { COMPAT_VERSION } from "../version.js";
+import { linkInfoHead } from "../link/info.js";
+import { LinkLimits, type LinkServerOptions } from "../link/limits.js";
 import { GLOBAL } from "../link/msg-line.js";
+import { ManagerTimers } from "../link/timers.js";
+import { type LinkCounts, LinkTotals } from "../link/totals.js";
 import { Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo, type Refusal } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
@@ -29,16 +32,9 @@ export interface GatewayServer {
   readonly serverName: string;
   readonly logger: Logger;
   readonly sublist: Sublist<Subscription>;
-  readonly options: { readonly maxPayload: number; readonly maxPending: number; readonly pingInterval: number; readonly pingMax: number; readonly authTimeout: number };
+  readonly options: LinkServerOptions;
   readonly counters: { inMsgs: number; inBytes: number };
   nextConnectionId(): number;
-}
-
-export interface GatewayTotals {
-  inMsgs: number;
-  inBytes: number;
-  outMsgs: number;
-  outBytes: number;
 }
 
 const CONNECT_TIMEOUT = 2_000;
@@ -52,11 +48,13 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   readonly inbound = new Map<number, Gateway>();
   readonly remotes: RemoteGateways;
   readonly interest: ClusterInterest;
+  /** the server's settings, the ping interval capped */
+  readonly limits: LinkLimits;
   port = 0;
   private readonly connections = new Set<Gateway>();
-  private readonly closedTotals: GatewayTotals = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
+  private readonly counted = new LinkTotals();
   private readonly dialing = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new ManagerTimers();
   /** routes by the gateway hash of the peer's server id (where `_GR_.` replies for it go) */
   private readonly routeHash = new Map<string, Route>();
   private readonly router: GatewayRouter;
@@ -72,6 +70,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     /** how gateways reach the network: TCP, or the deterministic simulation's network */
     private readonly transport: RouteTransport = tcpTransport,
   ) {
+    this.limits = new LinkLimits(srv, GATEWAY_PING_CAP);
     this.remotes = new RemoteGateways(opts.name);
     for (const r of opts.gateways) this.remotes.configure(r.name, r.urls);
     this.interest = new ClusterInterest((subject, queue, present) => this.announce(subject, queue, present));
@@ -85,26 +84,6 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   get logger(): Logger {
     return this.srv.logger;
-  }
-
-  get maxPayload(): number {
-    return this.srv.options.maxPayload;
-  }
-
-  get maxPending(): number {
-    return this.srv.options.maxPending;
-  }
-
-  get pingInterval(): number {
-    return Math.min(this.srv.options.pingInterval, GATEWAY_PING_CAP);
-  }
-
-  get pingMax(): number {
-    return this.srv.options.pingMax;
-  }
-
-  get authTimeout(): number {
-    return this.srv.options.authTimeout;
   }
 
   /** Opens the listener (before the routes start, so that route INFO can carry the gateway URL). */
@@ -144,8 +123,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   shutdown(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
     this.listener?.close();
     for (const g of [...this.connections]) g.close("Server Shutdown");
     this.srv.sublist.removeObserver(this.interest);
@@ -162,14 +140,6 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
     this.connections.add(g);
     this.logger.info(`${g.logPrefix} - Processing inbound gateway connection`);
     g.begin();
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.stopped) fn();
-    }, ms);
-    this.timers.add(t);
   }
 
   /** Keeps one outbound connection to the remote gateway `name`. */
@@ -203,7 +173,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
       this.dialing.delete(name);
       const next = registered ? 0 : attempt + 1;
       const delay = registered ? 250 : Math.min(MAX_BACKOFF, 500 * 2 ** Math.min(attempt, 4));
-      this.later(delay, () => this.solicit(name, next));
+      this.timers.later(delay, () => this.solicit(name, next));
     };
     const onError = (err: Error): void => {
       clearTimeout(connectTimer);
@@ -237,17 +207,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   gatewayInfo(): Buffer {
     const urls = this.clusterURLs();
-    const info: Record<string, unknown> = {
-      server_id: this.srv.serverId,
-      server_name: this.srv.serverName,
-      version: COMPAT_VERSION,
-      proto: 3,
-      go: `node${process.version}`,
-      host: this.url().slice(0, this.url().lastIndexOf(":")),
-      port: this.port,
-      headers: true,
-      max_payload: this.srv.options.maxPayload,
-    };
+    const info = linkInfoHead(this.srv, this.url().slice(0, this.url().lastIndexOf(":")), this.port, this.srv.options.maxPayload);
     if (this.opts.user !== "") info.auth_required = true;
     Object.assign(info, { gateway: this.name, gateway_urls: urls, gateway_url: this.url(), gateway_nrp: true, gateway_iom: true });
     return Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, "utf8");
@@ -393,10 +353,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
 
   closed(g: Gateway, reason: string): void {
     this.connections.delete(g);
-    this.closedTotals.inMsgs += g.inMsgs;
-    this.closedTotals.inBytes += g.inBytes;
-    this.closedTotals.outMsgs += g.outMsgs;
-    this.closedTotals.outBytes += g.outBytes;
+    this.counted.closed(g);
     if (g.outbound) {
       if (g.registered && this.outbound.get(g.remoteName) === g) {
         this.outbound.delete(g.remoteName);
@@ -485,15 +442,8 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   // ---- monitoring ----
 
   /** Messages and payload bytes over every gateway connection since start (closed ones included). */
-  totals(): GatewayTotals {
-    const t = { ...this.closedTotals };
-    for (const g of this.connections) {
-      t.inMsgs += g.inMsgs;
-      t.inBytes += g.inBytes;
-      t.outMsgs += g.outMsgs;
-      t.outBytes += g.outBytes;
-    }
-    return t;
+  totals(): LinkCounts {
+    return this.counted.with(this.connections);
   }
 }
 

@@ -2,7 +2,8 @@
 // and the services the manager gives each connection.
 
 import type { Publisher, Subscription } from "../client/subscription.js";
-import type { LinkSettings } from "../link/outbound-link.js";
+import type { LinkLimits } from "../link/limits.js";
+import type { Logger } from "../logger.js";
 import type { LeafConnection } from "./leafnode.js";
 import type { LeafSubscription } from "./queue.js";
 
@@ -32,8 +33,10 @@ export interface LeafPeerInfo {
 }
 
 /** What a leaf connection needs from the leaf node manager. */
-export interface LeafHost extends LinkSettings {
-  readonly maxPayload: number;
+export interface LeafHost {
+  readonly logger: Logger;
+  /** the settings leaf connections run with (leafnodes block over the server's) */
+  readonly limits: LinkLimits;
   /** this server's $LDS.<random> loop-detection subject */
   readonly loopSubject: string;
   /** the INFO the hub sends (first, with a nonce; again after CONNECT with connect_info) */

@@ -7,7 +7,7 @@ import { tells } from "./interest.js";
 import type { LeafHost } from "./host.js";
 import { LeafConnection } from "./leafnode.js";
 
-const host = { logger: new Logger({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" }), maxPayload: 1024 } as unknown as LeafHost;
+const host = { logger: new Logger({ debug: false, trace: false, logtime: false, logtimeUTC: false, logFile: "" }), limits: { maxPayload: 1024 } } as unknown as LeafHost;
 
 function leaf(cid: number, solicited: boolean): LeafConnection {
   return new LeafConnection(cid, new Socket(), solicited, host);

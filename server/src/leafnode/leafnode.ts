@@ -76,8 +76,8 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
     readonly solicited: boolean,
     private readonly srv: LeafHost,
   ) {
-    super(cid, socket, (socket.remoteAddress ?? "").replace(/^::ffff:/, ""), srv, "Leafnode", "lid");
-    this.parser = new LeafParser(this, srv.maxPayload);
+    super(cid, socket, (socket.remoteAddress ?? "").replace(/^::ffff:/, ""), srv.limits, "Leafnode", "lid");
+    this.parser = new LeafParser(this, srv.limits.maxPayload);
   }
 
   /** the remote's interest (subject and queue) */

@@ -12,6 +12,9 @@ import { splitShownSubject } from "../cluster/shown-subject.js";
 import { routedSubject } from "../deliver.js";
 import { parseLeafURL } from "../config/leafnode.js";
 import type { LeafNodeOptions } from "../config/options.js";
+import { LinkLimits } from "../link/limits.js";
+import { ManagerTimers } from "../link/timers.js";
+import { type LinkCounts, LinkTotals } from "../link/totals.js";
 import { listenTCP } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { NatsServer } from "../server.js";
@@ -42,14 +45,16 @@ export class LeafNodeManager implements LeafHost {
   private readonly remotes: Remote[];
   private readonly interest = new LeafInterest(() => this.leafs.values(), false);
   private readonly routedInterest = new LeafInterest(() => this.leafs.values(), true);
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new ManagerTimers();
   private listener: NetServer | null = null;
   private routes: RouteManager | null = null;
   private stopped = false;
   /** the leafnode_urls the spokes were last told of (space-separated) */
   private lastAdvertised = "";
   /** message and byte counts of the leaf connections closed so far (the live ones add theirs in totals()) */
-  private readonly closedTotals = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0 };
+  private readonly counted = new LinkTotals();
+  /** the server's settings, with the ping interval capped and the leafnodes block's authorization timeout */
+  readonly limits: LinkLimits;
   readonly loopSubject = `$LDS.${randomBytes(16).toString("base64url").replace(/[-_]/g, "x")}`;
   port = 0;
 
@@ -57,6 +62,7 @@ export class LeafNodeManager implements LeafHost {
     private readonly srv: NatsServer,
     readonly opts: LeafNodeOptions,
   ) {
+    this.limits = new LinkLimits(srv, PING_CAP, { authTimeout: () => (this.opts.authTimeout > 0 ? this.opts.authTimeout : undefined) });
     this.remotes = opts.remotes.map((r) => new Remote(r));
     srv.sublist.addObserver(this.interest);
   }
@@ -69,21 +75,6 @@ export class LeafNodeManager implements LeafHost {
 
   get logger(): Logger {
     return this.srv.logger;
-  }
-  get maxPayload(): number {
-    return this.srv.options.maxPayload;
-  }
-  get maxPending(): number {
-    return this.srv.options.maxPending;
-  }
-  get pingInterval(): number {
-    return Math.min(this.srv.options.pingInterval, PING_CAP);
-  }
-  get pingMax(): number {
-    return this.srv.options.pingMax;
-  }
-  get authTimeout(): number {
-    return this.opts.authTimeout > 0 ? this.opts.authTimeout : this.srv.options.authTimeout;
   }
 
   /** Checks the accounts named in the block and opens the listener (when configured). */
@@ -131,8 +122,7 @@ export class LeafNodeManager implements LeafHost {
 
   shutdown(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.stop();
     this.listener?.close();
     for (const l of [...this.connections]) l.close("Server Shutdown");
     this.srv.sublist.removeObserver(this.interest);
@@ -158,19 +148,11 @@ export class LeafNodeManager implements LeafHost {
     l.begin();
   }
 
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      if (!this.stopped) fn();
-    }, ms);
-    this.timers.add(t);
-  }
-
   /** Dials the remote's next URL; on failure or close, tries again after the reconnect delay (growing while it fails). */
   private solicit(r: Remote): void {
     const wait = r.notBefore - Date.now();
     if (wait > 0) {
-      this.later(wait, () => this.solicit(r));
+      this.timers.later(wait, () => this.solicit(r));
       return;
     }
     const url = r.pickNext();
@@ -208,7 +190,7 @@ export class LeafNodeManager implements LeafHost {
     const urls = Math.max(1, r.candidates().length);
     const rounds = Math.floor(r.failures / urls);
     const delay = Math.min(MAX_BACKOFF, this.opts.reconnectDelay * 2 ** Math.min(rounds, 5));
-    this.later(delay, () => this.solicit(r));
+    this.timers.later(delay, () => this.solicit(r));
   }
 
   // ---- LeafHost ----
@@ -357,11 +339,7 @@ export class LeafNodeManager implements LeafHost {
 
   closed(l: LeafConnection, reason: string): void {
     this.connections.delete(l);
-    const t = this.closedTotals;
-    t.inMsgs += l.inMsgs;
-    t.outMsgs += l.outMsgs;
-    t.inBytes += l.inBytes;
-    t.outBytes += l.outBytes;
+    this.counted.closed(l);
     const wasLeaf = this.leafs.delete(l);
     this.logger.info(`${l.logPrefix} - Leafnode connection closed: ${reason}${l.remoteName !== "" ? ` - Remote: ${l.remoteName}` : ""}`);
     const r = this.remoteOf.get(l);
@@ -374,14 +352,7 @@ export class LeafNodeManager implements LeafHost {
   }
 
   /** Messages and bytes over every leaf connection since start (for the metrics). */
-  totals(): { inMsgs: number; outMsgs: number; inBytes: number; outBytes: number } {
-    const t = { ...this.closedTotals };
-    for (const l of this.connections) {
-      t.inMsgs += l.inMsgs;
-      t.outMsgs += l.outMsgs;
-      t.inBytes += l.inBytes;
-      t.outBytes += l.outBytes;
-    }
-    return t;
+  totals(): LinkCounts {
+    return this.counted.with(this.connections);
   }
 }

@@ -2,9 +2,10 @@
 // connected (outbound), and messages / payload bytes over gateway connections.
 
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { GatewayManager, GatewayTotals } from "../gateway/manager.js";
+import type { GatewayManager } from "../gateway/manager.js";
+import type { LinkCounts } from "../link/totals.js";
 
-const EMPTY: GatewayTotals = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
+const EMPTY: LinkCounts = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
 
 export function registerGatewayMetrics(registry: Registry, gateways: () => GatewayManager | null): void {
   new Gauge({
@@ -30,7 +31,7 @@ export function registerGatewayMetrics(registry: Registry, gateways: () => Gatew
     },
   });
   // the totals only grow (closed connections stay counted): each counter advances by its growth
-  const mirrored = (name: string, help: string, read: (t: GatewayTotals) => number): void => {
+  const mirrored = (name: string, help: string, read: (t: LinkCounts) => number): void => {
     let seen = 0;
     new Counter({
       name,
