@@ -2,16 +2,12 @@
 // and messages with payloads (RMSG, HMSG, LMSG). Input may be split anywhere across chunks
 // (link/framing.ts cuts it into lines and payloads).
 
-import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
+import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
 import { readMsgRouting } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
-export interface RouteProtocolHandler {
-  onInfo(json: string): void;
-  onConnect(json: string): void;
-  onPing(): void;
-  onPong(): void;
-  onErr(text: string): void;
+export interface RouteProtocolHandler extends ControlOpHandler {
   onSub(account: string, subject: string, queue: string | null, weight: number): void;
   onUnsub(account: string, subject: string, queue: string | null): void;
   /** payload = headers (hdrLen bytes, -1 when none) then body; valid only during the call */
@@ -94,7 +90,7 @@ export class RouteParser implements FrameHandler<PendingMsg> {
       if (d < 0 || d > 9) return false;
       size = size * 10 + d;
     }
-    if (size > this.maxPayload + 64 * 1024) throw new RouteParseError("message payload too large");
+    if (size > this.maxPayload + PAYLOAD_SLACK) throw new RouteParseError("message payload too large");
     const account = cuts[1] - cuts[0] === 2 && b[cuts[0]] === 0x24 && b[cuts[0] + 1] === 0x47 ? "$G" : b.toString("latin1", cuts[0], cuts[1]);
     const subject = b.toString("latin1", cuts[2], cuts[3]);
     const reply = n === 4 ? b.toString("latin1", cuts[4], cuts[5]) : null;
@@ -112,12 +108,6 @@ export class RouteParser implements FrameHandler<PendingMsg> {
     const rest = sp < 0 ? "" : line.slice(sp + 1);
     const args = splitArgs(rest);
     switch (op) {
-      case "PING": return this.h.onPing();
-      case "PONG": return this.h.onPong();
-      case "+OK": return;
-      case "-ERR": return this.h.onErr(rest.trim().replace(/^'|'$/g, ""));
-      case "INFO": return this.h.onInfo(rest.trim());
-      case "CONNECT": return this.h.onConnect(rest.trim());
       case "RS+": return readRSPlus(args, this.h, RouteParseError);
       case "LS+": return readRSPlus(args.slice(1), this.h, RouteParseError);
       case "RS-": return readRSMinus(args, this.h, RouteParseError);
@@ -127,8 +117,7 @@ export class RouteParser implements FrameHandler<PendingMsg> {
       case "HMSG": return this.startMsg(args, true);
       // LMSG always carries a header size (0 when there are no headers)
       case "LMSG": return this.startMsg(args.slice(1), true);
-      default:
-        throw new RouteParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
+      default: return readControlOp(op, rest, line, this.h, RouteParseError);
     }
   }
 
@@ -138,7 +127,7 @@ export class RouteParser implements FrameHandler<PendingMsg> {
     const size = toSize(args[args.length - 1]);
     const hdrLen = headers ? toSize(args[args.length - 2]) : -1;
     if (hdrLen > size) throw new RouteParseError("header size larger than message size");
-    if (size > this.maxPayload + 64 * 1024) throw new RouteParseError("message payload too large");
+    if (size > this.maxPayload + PAYLOAD_SLACK) throw new RouteParseError("message payload too large");
     // LMSG header size 0 means no headers
     const m: PendingMsg = { account: args[0], subject: args[1], reply: null, queues: NO_QUEUES, hdrLen: headers && hdrLen > 0 ? hdrLen : -1, size };
     readMsgRouting(args, 2, args.length - sizes, m, false, RouteParseError);

@@ -1,16 +1,12 @@
 // The gateway protocol parser: control lines (INFO, CONNECT, PING, PONG, +OK, -ERR, RS+/RS-,
 // A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
 
-import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
+import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
 import { readMsgRouting, readSize } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
-export interface GatewayProtocolHandler {
-  onInfo(json: string): void;
-  onConnect(json: string): void;
-  onPing(): void;
-  onPong(): void;
-  onErr(text: string): void;
+export interface GatewayProtocolHandler extends ControlOpHandler {
   onSub(account: string, subject: string, queue: string | null, weight: number): void;
   onUnsub(account: string, subject: string, queue: string | null): void;
   /** A+ (interest in the account again) or A- (no interest at all in the account) */
@@ -25,9 +21,6 @@ export class GatewayParseError extends Error {
     this.name = "GatewayParseError";
   }
 }
-
-/** slack over max_payload for headers and a server's own larger limit */
-const PAYLOAD_SLACK = 64 * 1024;
 
 const NO_QUEUES: readonly string[] = [];
 
@@ -68,12 +61,6 @@ export class GatewayParser implements FrameHandler<PendingMsg> {
     const rest = sp < 0 ? "" : line.slice(sp + 1).trim();
     const args = rest === "" ? [] : rest.split(/[ \t]+/);
     switch (op) {
-      case "PING": return this.h.onPing();
-      case "PONG": return this.h.onPong();
-      case "+OK": return;
-      case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
-      case "INFO": return this.h.onInfo(rest);
-      case "CONNECT": return this.h.onConnect(rest);
       case "RS+": return readRSPlus(args, this.h, GatewayParseError);
       case "RS-": return readRSMinus(args, this.h, GatewayParseError);
       case "A+": case "A-":
@@ -81,8 +68,7 @@ export class GatewayParser implements FrameHandler<PendingMsg> {
         return this.h.onAccount(args[0], op === "A+");
       case "RMSG": return this.startMsg(args, false);
       case "HMSG": return this.startMsg(args, true);
-      default:
-        throw new GatewayParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
+      default: return readControlOp(op, rest, line, this.h, GatewayParseError);
     }
   }
 

@@ -3,15 +3,11 @@
 // no account: a leaf connection is bound to one account on each side. Input may be split
 // anywhere across chunks.
 
-import { type FrameHandler, LineFraming } from "../link/framing.js";
+import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
+import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
 import { readMsgRouting, readSize } from "../link/msg-args.js";
 
-export interface LeafProtocolHandler {
-  onInfo(json: string): void;
-  onConnect(json: string): void;
-  onPing(): void;
-  onPong(): void;
-  onErr(text: string): void;
+export interface LeafProtocolHandler extends ControlOpHandler {
   onSub(subject: string, queue: string | null, weight: number): void;
   onUnsub(subject: string, queue: string | null): void;
   /**
@@ -27,9 +23,6 @@ export class LeafParseError extends Error {
     this.name = "LeafParseError";
   }
 }
-
-/** room for headers on top of max_payload (nats-server checks the payload part) */
-const HEADER_SLACK = 64 * 1024;
 
 const NO_QUEUES: readonly string[] = [];
 
@@ -69,18 +62,11 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     const rest = sp < 0 ? "" : line.slice(sp + 1).trim();
     const args = rest === "" ? [] : rest.split(/[ \t]+/);
     switch (op) {
-      case "PING": return this.h.onPing();
-      case "PONG": return this.h.onPong();
-      case "+OK": return;
-      case "-ERR": return this.h.onErr(rest.replace(/^'|'$/g, ""));
-      case "INFO": return this.h.onInfo(rest);
-      case "CONNECT": return this.h.onConnect(rest);
       case "LS+": return this.sub(args);
       case "LS-": return this.unsub(args);
       case "LMSG": return this.startMsg(args, false);
       case "HMSG": return this.startMsg(args, true);
-      default:
-        throw new LeafParseError(`unknown protocol operation ${JSON.stringify(line.slice(0, 32))}`);
+      default: return readControlOp(op, rest, line, this.h, LeafParseError);
     }
   }
 
@@ -103,7 +89,7 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     const size = readSize(args[args.length - 1], LeafParseError);
     const hdrLen = headers ? readSize(args[args.length - 2], LeafParseError) : -1;
     if (hdrLen > size) throw new LeafParseError("header size larger than message size");
-    if (size > this.maxPayload + HEADER_SLACK) throw new LeafParseError("message payload too large");
+    if (size > this.maxPayload + PAYLOAD_SLACK) throw new LeafParseError("message payload too large");
     const m: PendingMsg = { subject: args[0], reply: null, queues: NO_QUEUES, hdrLen, size };
     readMsgRouting(args, 1, args.length - sizes, m, false, LeafParseError);
     this.framing.expectPayload(m);

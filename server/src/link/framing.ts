@@ -20,6 +20,9 @@ export interface PendingPayload {
 /** The protocol's parse error type, so framing errors close the connection like any other. */
 export type ParseErrorType = new (message: string) => Error;
 
+/** room over max_payload a message may take: its headers (nats-server checks the payload part) and a peer's own larger limit */
+export const PAYLOAD_SLACK = 64 * 1024;
+
 /** longest control line accepted while its end has not arrived */
 export const MAX_CONTROL_LINE = 64 * 1024;
 
