@@ -3,7 +3,8 @@
 
 import type { Gateway } from "../gateway/connection.js";
 import type { GatewayManager } from "../gateway/manager.js";
-import { goDurationMs, preciseNow, rfc3339Nano, uptime } from "./format.js";
+import { preciseNow, rfc3339Nano } from "./format.js";
+import { linkCountsJSON, linkTimesJSON } from "./link-json.js";
 import { decodeBool, param } from "./query.js";
 
 const INTEREST_ONLY_THRESHOLD = 1000;
@@ -50,18 +51,9 @@ function connectionJSON(g: Gateway, now: number): Record<string, unknown> {
   return {
     cid: g.cid,
     kind: "Gateway",
-    ip: g.host.startsWith("::ffff:") ? g.host.slice(7) : g.host,
-    port: g.port,
-    start: rfc3339Nano(g.start.getTime()),
-    last_activity: rfc3339Nano(g.lastActivity),
-    rtt: goDurationMs(g.rtt),
-    uptime: uptime(now - g.start.getTime()),
-    idle: uptime(now - g.lastActivity),
+    ...linkTimesJSON(g, now),
     pending_bytes: g.pending,
-    in_msgs: g.inMsgs,
-    out_msgs: g.outMsgs,
-    in_bytes: g.inBytes,
-    out_bytes: g.outBytes,
+    ...linkCountsJSON(g),
     subscriptions: g.outbound ? g.interest.subscriptionCount : 0,
     name: g.remoteId,
   };

@@ -2,10 +2,11 @@
 // nats-server's field names.
 
 import { goDurationMs, preciseNow, rfc3339Nano } from "./format.js";
+import { type LinkCountsView, linkCountsJSON } from "./link-json.js";
 import { decodeBool, param } from "./query.js";
 
 /** What /leafz reads of one leaf connection (server/src/leafnode/leafnode.ts). */
-export interface LeafView {
+export interface LeafView extends LinkCountsView {
   readonly cid: number;
   readonly remoteName: string;
   /** this server solicited the connection (it is the spoke) */
@@ -15,10 +16,6 @@ export interface LeafView {
   readonly port: number;
   /** ms; negative before the first PONG */
   readonly rtt: number;
-  readonly inMsgs: number;
-  readonly outMsgs: number;
-  readonly inBytes: number;
-  readonly outBytes: number;
   readonly subscriptionCount: number;
   /**
    * The compression mode shown (nats-server's names). natsts never compresses leaf connections:
@@ -63,10 +60,7 @@ export function buildLeafz(serverId: string, q: URLSearchParams, leafs: Iterable
       ip: l.host,
       port: l.port,
       rtt: goDurationMs(Math.max(0, l.rtt)),
-      in_msgs: l.inMsgs,
-      out_msgs: l.outMsgs,
-      in_bytes: l.inBytes,
-      out_bytes: l.outBytes,
+      ...linkCountsJSON(l),
       subscriptions: l.subscriptionCount,
     };
     if (subs) j.subscriptions_list = l.remoteSubjects().map((s) => s.subject);

@@ -1,9 +1,10 @@
 // Prometheus metrics of the gateways: connections by direction, whether each remote cluster is
 // connected (outbound), and messages / payload bytes over gateway connections.
 
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import type { GatewayManager } from "../gateway/manager.js";
 import type { LinkCounts } from "../link/totals.js";
+import { mirroredCounter } from "./metrics-mirror.js";
 
 const EMPTY: LinkCounts = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
 
@@ -30,20 +31,9 @@ export function registerGatewayMetrics(registry: Registry, gateways: () => Gatew
       for (const r of gm.remotes.all()) this.set({ gateway: r.name }, gm.outbound.has(r.name) ? 1 : 0);
     },
   });
-  // the totals only grow (closed connections stay counted): each counter advances by its growth
-  const mirrored = (name: string, help: string, read: (t: LinkCounts) => number): void => {
-    let seen = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const v = read(gateways()?.totals() ?? EMPTY);
-        if (v > seen) this.inc(v - seen);
-        seen = v;
-      },
-    });
-  };
+  // the totals only grow (closed connections stay counted)
+  const mirrored = (name: string, help: string, read: (t: LinkCounts) => number): void =>
+    mirroredCounter(registry, name, help, () => read(gateways()?.totals() ?? EMPTY));
   mirrored("natsts_gateway_in_msgs_total", "Messages received over gateway connections", (t) => t.inMsgs);
   mirrored("natsts_gateway_in_bytes_total", "Payload bytes received over gateway connections", (t) => t.inBytes);
   mirrored("natsts_gateway_out_msgs_total", "Messages sent over gateway connections", (t) => t.outMsgs);

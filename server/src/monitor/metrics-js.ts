@@ -2,8 +2,9 @@
 // consumer, computed at scrape time from the live objects (a stream or consumer that is gone
 // leaves no series behind).
 
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import type { JsView } from "./jsview.js";
+import { mirroredCounter } from "./metrics-mirror.js";
 
 interface StreamSample {
   stream: string;
@@ -97,19 +98,7 @@ export function registerJetStreamMetrics(registry: Registry, source: () => JsVie
       },
     });
   };
-  const counter = (name: string, help: string, read: Read<Snapshot>): void => {
-    let seen = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const v = read(snap());
-        if (v > seen) this.inc(v - seen);
-        seen = v;
-      },
-    });
-  };
+  const counter = (name: string, help: string, read: Read<Snapshot>): void => mirroredCounter(registry, name, help, () => read(snap()));
   const perStream = (name: string, help: string, read: Read<StreamSample>): void => {
     new Gauge({
       name,

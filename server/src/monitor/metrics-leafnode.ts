@@ -1,8 +1,9 @@
 // Prometheus metrics of the leaf node connections: which are up (by remote server name and side)
 // and the messages and bytes that crossed them since start.
 
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import type { LeafNodeManager } from "../leafnode/manager.js";
+import { mirroredCounter } from "./metrics-mirror.js";
 
 type Totals = ReturnType<LeafNodeManager["totals"]>;
 
@@ -35,17 +36,5 @@ export function registerLeafNodeMetrics(registry: Registry, leafnodes: () => Lea
     ["natsts_leafnode_in_bytes_total", "Payload bytes received over leaf node connections", "inBytes"],
     ["natsts_leafnode_out_bytes_total", "Payload bytes sent over leaf node connections", "outBytes"],
   ];
-  for (const [name, help, key] of counters) {
-    let seen = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        const v = (leafnodes()?.totals() ?? NO_TOTALS)[key];
-        if (v > seen) this.inc(v - seen);
-        seen = v;
-      },
-    });
-  }
+  for (const [name, help, key] of counters) mirroredCounter(registry, name, help, () => (leafnodes()?.totals() ?? NO_TOTALS)[key]);
 }

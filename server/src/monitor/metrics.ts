@@ -8,6 +8,7 @@ import type { NatsServer } from "../server.js";
 import { serverJsView } from "./jsview.js";
 import { registerJetStreamMetrics } from "./metrics-js.js";
 import { registerLeafNodeMetrics } from "./metrics-leafnode.js";
+import { mirroredCounter } from "./metrics-mirror.js";
 import { registerGatewayMetrics } from "./metrics-gateway.js";
 import { registerRouteMetrics } from "./metrics-route.js";
 
@@ -28,24 +29,6 @@ export interface ServerMetrics {
   /** the exposition text */
   render(): Promise<string>;
   readonly contentType: string;
-}
-
-/**
- * A counter that mirrors a monotonic server total: on each scrape it advances by what the total
- * grew since the previous scrape.
- */
-function mirroredCounter(registry: Registry, name: string, help: string, read: () => number): void {
-  let seen = 0;
-  new Counter({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      const v = read();
-      if (v > seen) this.inc(v - seen);
-      seen = v;
-    },
-  });
 }
 
 function gauge(registry: Registry, name: string, help: string, read: () => number): void {

@@ -1,25 +1,17 @@
 // /routez: the cluster's route connections, with nats-server's field names.
 
-import { goDurationMs, preciseNow, rfc3339Nano, uptime } from "./format.js";
+import { preciseNow, rfc3339Nano } from "./format.js";
+import { type LinkCountsView, linkCountsJSON, type LinkTimesView, linkTimesJSON } from "./link-json.js";
 import { decodeSubs } from "./query.js";
 
 /** What /routez reads of one route (server/src/cluster/route.ts). */
-export interface RouteView {
+export interface RouteView extends LinkTimesView, LinkCountsView {
   readonly cid: number;
   readonly remoteId: string;
   readonly remoteName: string;
   readonly solicited: boolean;
   readonly configuredURL: string | null;
-  readonly host: string;
-  readonly port: number;
-  readonly start: Date;
-  readonly lastActivity: number;
-  readonly rtt: number;
   readonly pending: number;
-  readonly inMsgs: number;
-  readonly outMsgs: number;
-  readonly inBytes: number;
-  readonly outBytes: number;
   readonly subscriptionCount: number;
   remoteSubjects(): Array<{ subject: string; queue: string | null }>;
 }
@@ -49,18 +41,9 @@ export function buildRoutez(
       remote_name: r.remoteName,
       did_solicit: r.solicited,
       is_configured: r.configuredURL !== null,
-      ip: r.host.startsWith("::ffff:") ? r.host.slice(7) : r.host,
-      port: r.port,
-      start: rfc3339Nano(r.start.getTime()),
-      last_activity: rfc3339Nano(r.lastActivity),
-      rtt: goDurationMs(r.rtt),
-      uptime: uptime(now - r.start.getTime()),
-      idle: uptime(now - r.lastActivity),
+      ...linkTimesJSON(r, now),
       pending_size: r.pending,
-      in_msgs: r.inMsgs,
-      out_msgs: r.outMsgs,
-      in_bytes: r.inBytes,
-      out_bytes: r.outBytes,
+      ...linkCountsJSON(r),
       subscriptions: r.subscriptionCount,
     };
     // empty lists are left out, as nats-server's omitempty does
