@@ -2,10 +2,9 @@
 // options natsts accepts for compatibility (pool_size, compression, ...).
 
 import type { ClusterOptions } from "./options.js";
-import { type ConfEntry, type ConfNode, type Pos, goTypeName } from "./parser.js";
+import { authEntries, int, readUserPassword, type Report, str, typeErr } from "./fields.js";
+import { type ConfEntry, type ConfNode, goTypeName } from "./parser.js";
 import { parseGoDuration } from "./units.js";
-
-export type Report = (severity: "error" | "unsupported", pos: Pos, message: string) => void;
 
 const IGNORED = new Set([
   "tls", "permissions", "accounts", "compression", "write_deadline", "write_timeout",
@@ -17,22 +16,6 @@ export function parseRouteURL(url: string): { host: string; port: number } | nul
   if (m === null) return null;
   const host = m[1].startsWith("[") ? m[1].slice(1, -1) : m[1];
   return { host: host === "" ? "0.0.0.0" : host, port: Number(m[2]) };
-}
-
-function typeErr(report: Report, e: ConfEntry, want: string): void {
-  report("error", e.keyPos, `interface conversion: interface {} is ${goTypeName(e.value)}, not ${want}`);
-}
-
-function str(report: Report, e: ConfEntry): string | undefined {
-  if (e.value.kind === "string") return e.value.value;
-  typeErr(report, e, "string");
-  return undefined;
-}
-
-function int(report: Report, e: ConfEntry): number | undefined {
-  if (e.value.kind === "int") return e.value.value;
-  typeErr(report, e, "int64");
-  return undefined;
 }
 
 /** A duration: a Go duration string, or an integer of seconds (as nats-server's ping_interval). */
@@ -118,15 +101,12 @@ export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): v
 }
 
 function clusterAuth(e: ConfEntry, c: ClusterOptions, report: Report): void {
-  if (e.value.kind !== "map") {
-    typeErr(report, e, "map[string]interface {}");
-    return;
-  }
-  for (const f of e.value.entries.values()) {
+  const entries = authEntries(report, e);
+  if (entries === undefined) return;
+  for (const f of entries) {
     const key = f.key.toLowerCase();
-    if (key === "user" || key === "username") c.user = str(report, f) ?? c.user;
-    else if (key === "password" || key === "pass") c.password = str(report, f) ?? c.password;
-    else if (key === "timeout") {
+    if (readUserPassword(report, key, f, c)) continue;
+    if (key === "timeout") {
       if (f.value.kind === "int" || f.value.kind === "float") c.authTimeout = f.value.value;
       else typeErr(report, f, "float64");
     }

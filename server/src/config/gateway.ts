@@ -3,27 +3,11 @@
 // on the merged options (a name, a port, remote names and URLs, the cluster name).
 
 import type { GatewayOptions, Options } from "./options.js";
+import { parseRouteURL } from "./cluster.js";
+import { authEntries, bool, int, readUserPassword, type Report, str, typeErr } from "./fields.js";
 import { type ConfEntry, type ConfNode, goTypeName } from "./parser.js";
-import { type Report, parseRouteURL } from "./cluster.js";
 
 const IGNORED = new Set(["tls", "connect_backoff", "write_deadline", "write_timeout", "send_only", "authorization.timeout"]);
-
-function typeErr(report: Report, e: ConfEntry, want: string): undefined {
-  report("error", e.keyPos, `interface conversion: interface {} is ${goTypeName(e.value)}, not ${want}`);
-  return undefined;
-}
-
-function str(report: Report, e: ConfEntry): string | undefined {
-  return e.value.kind === "string" ? e.value.value : typeErr(report, e, "string");
-}
-
-function int(report: Report, e: ConfEntry): number | undefined {
-  return e.value.kind === "int" ? e.value.value : typeErr(report, e, "int64");
-}
-
-function bool(report: Report, e: ConfEntry): boolean | undefined {
-  return e.value.kind === "bool" ? e.value.value : typeErr(report, e, "bool");
-}
 
 /** A gateway is configured when any of its defining fields is set. */
 export function gatewayConfigured(g: GatewayOptions): boolean {
@@ -76,15 +60,12 @@ export function applyGateway(e: ConfEntry, g: GatewayOptions, report: Report): v
 }
 
 function gatewayAuth(e: ConfEntry, g: GatewayOptions, report: Report): void {
-  if (e.value.kind !== "map") {
-    typeErr(report, e, "map[string]interface {}");
-    return;
-  }
-  for (const f of e.value.entries.values()) {
+  const entries = authEntries(report, e);
+  if (entries === undefined) return;
+  for (const f of entries) {
     const key = f.key.toLowerCase();
-    if (key === "user" || key === "username") g.user = str(report, f) ?? g.user;
-    else if (key === "password" || key === "pass") g.password = str(report, f) ?? g.password;
-    else if (key === "token") report("error", e.keyPos, "Gateway authorization does not support tokens");
+    if (readUserPassword(report, key, f, g)) continue;
+    if (key === "token") report("error", e.keyPos, "Gateway authorization does not support tokens");
     else if (key === "timeout") continue;
     else if (key === "users" || key === "permissions") report("unsupported", f.keyPos, `"gateway.authorization.${f.key}" is not supported by natsts yet; ignored`);
     else if (!f.usedAsVariable) report("error", f.keyPos, `unknown field "${f.key}"`);
