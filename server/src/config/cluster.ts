@@ -18,6 +18,22 @@ export function parseRouteURL(url: string): { host: string; port: number } | nul
   return { host: host === "" ? "0.0.0.0" : host, port: Number(m[2]) };
 }
 
+/** `listen`: a port, or `host:port` (as a route URL, scheme and credentials allowed). */
+export function readListen(report: Report, f: ConfEntry, into: { host: string; port: number }): void {
+  if (f.value.kind === "int") {
+    into.port = f.value.value;
+    return;
+  }
+  const s = str(report, f);
+  if (s === undefined) return;
+  const hp = parseRouteURL(s);
+  if (hp === null) report("error", f.keyPos, `could not parse address string "${s}"`);
+  else {
+    into.host = hp.host;
+    into.port = hp.port;
+  }
+}
+
 /** A duration: a Go duration string, or an integer of seconds (as nats-server's ping_interval). */
 function durationMs(report: Report, e: ConfEntry): number | undefined {
   const v = e.value;
@@ -48,21 +64,7 @@ export function applyCluster(e: ConfEntry, c: ClusterOptions, report: Report): v
       case "name": c.name = str(report, f) ?? c.name; break;
       case "host": case "net": c.host = str(report, f) ?? c.host; break;
       case "port": c.port = int(report, f) ?? c.port; break;
-      case "listen": {
-        if (f.value.kind === "int") {
-          c.port = f.value.value;
-          break;
-        }
-        const s = str(report, f);
-        if (s === undefined) break;
-        const hp = parseRouteURL(s);
-        if (hp === null) report("error", f.keyPos, `could not parse address string "${s}"`);
-        else {
-          c.host = hp.host;
-          c.port = hp.port;
-        }
-        break;
-      }
+      case "listen": readListen(report, f, c); break;
       case "routes": {
         if (f.value.kind !== "array") {
           typeErr(report, f, "[]interface {}");

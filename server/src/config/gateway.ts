@@ -3,7 +3,7 @@
 // on the merged options (a name, a port, remote names and URLs, the cluster name).
 
 import type { GatewayOptions, Options } from "./options.js";
-import { parseRouteURL } from "./cluster.js";
+import { readListen } from "./cluster.js";
 import { authEntries, bool, int, readUserPassword, type Report, str, typeErr } from "./fields.js";
 import { type ConfEntry, type ConfNode, goTypeName } from "./parser.js";
 
@@ -32,21 +32,7 @@ export function applyGateway(e: ConfEntry, g: GatewayOptions, report: Report): v
       }
       case "host": case "net": g.host = str(report, f) ?? g.host; break;
       case "port": g.port = int(report, f) ?? g.port; break;
-      case "listen": {
-        if (f.value.kind === "int") {
-          g.port = f.value.value;
-          break;
-        }
-        const s = str(report, f);
-        if (s === undefined) break;
-        const hp = parseRouteURL(s);
-        if (hp === null) report("error", f.keyPos, `could not parse address string "${s}"`);
-        else {
-          g.host = hp.host;
-          g.port = hp.port;
-        }
-        break;
-      }
+      case "listen": readListen(report, f, g); break;
       case "advertise": case "gateway_advertise": g.advertise = str(report, f) ?? g.advertise; break;
       case "connect_retries": g.connectRetries = int(report, f) ?? g.connectRetries; break;
       case "reject_unknown": case "reject_unknown_cluster": g.rejectUnknown = bool(report, f) ?? g.rejectUnknown; break;
