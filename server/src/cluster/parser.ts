@@ -4,7 +4,7 @@
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
 import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
-import { readMsgRouting } from "../link/msg-args.js";
+import { type PendingLinkMsg, readMsgRouting } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
 export interface RouteProtocolHandler extends ControlOpHandler {
@@ -15,21 +15,14 @@ export interface RouteProtocolHandler extends ControlOpHandler {
 }
 
 export class RouteParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RouteParseError";
-  }
+  override name = "RouteParseError";
 }
 
 const NO_QUEUES: readonly string[] = [];
 
-interface PendingMsg {
+/** a message line read on a route or gateway: with its account */
+interface PendingMsg extends PendingLinkMsg {
   account: string;
-  subject: string;
-  reply: string | null;
-  queues: readonly string[];
-  hdrLen: number;
-  size: number;
 }
 
 export class RouteParser implements FrameHandler<PendingMsg> {

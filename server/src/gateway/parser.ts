@@ -3,7 +3,7 @@
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
 import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
-import { readMsgRouting, readSize } from "../link/msg-args.js";
+import { type PendingLinkMsg, readMsgRouting, readSize } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
 export interface GatewayProtocolHandler extends ControlOpHandler {
@@ -16,21 +16,14 @@ export interface GatewayProtocolHandler extends ControlOpHandler {
 }
 
 export class GatewayParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "GatewayParseError";
-  }
+  override name = "GatewayParseError";
 }
 
 const NO_QUEUES: readonly string[] = [];
 
-interface PendingMsg {
+/** a message line read on a route or gateway: with its account */
+interface PendingMsg extends PendingLinkMsg {
   account: string;
-  subject: string;
-  reply: string | null;
-  queues: readonly string[];
-  hdrLen: number;
-  size: number;
 }
 
 export class GatewayParser implements FrameHandler<PendingMsg> {

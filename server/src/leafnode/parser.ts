@@ -5,7 +5,7 @@
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
 import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
-import { readMsgRouting, readSize } from "../link/msg-args.js";
+import { type PendingLinkMsg, readMsgRouting, readSize } from "../link/msg-args.js";
 
 export interface LeafProtocolHandler extends ControlOpHandler {
   onSub(subject: string, queue: string | null, weight: number): void;
@@ -18,24 +18,13 @@ export interface LeafProtocolHandler extends ControlOpHandler {
 }
 
 export class LeafParseError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "LeafParseError";
-  }
+  override name = "LeafParseError";
 }
 
 const NO_QUEUES: readonly string[] = [];
 
-interface PendingMsg {
-  subject: string;
-  reply: string | null;
-  queues: readonly string[];
-  hdrLen: number;
-  size: number;
-}
-
-export class LeafParser implements FrameHandler<PendingMsg> {
-  private readonly framing = new LineFraming<PendingMsg>(this, LeafParseError);
+export class LeafParser implements FrameHandler<PendingLinkMsg> {
+  private readonly framing = new LineFraming<PendingLinkMsg>(this, LeafParseError);
 
   constructor(
     private readonly h: LeafProtocolHandler,
@@ -52,7 +41,7 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     this.line(b.toString("latin1", start, end));
   }
 
-  payload(m: PendingMsg, payload: Buffer): void {
+  payload(m: PendingLinkMsg, payload: Buffer): void {
     this.h.onMsg(m.subject, m.reply, m.queues, m.hdrLen, payload);
   }
 
@@ -90,7 +79,7 @@ export class LeafParser implements FrameHandler<PendingMsg> {
     const hdrLen = headers ? readSize(args[args.length - 2], LeafParseError) : -1;
     if (hdrLen > size) throw new LeafParseError("header size larger than message size");
     if (size > this.maxPayload + PAYLOAD_SLACK) throw new LeafParseError("message payload too large");
-    const m: PendingMsg = { subject: args[0], reply: null, queues: NO_QUEUES, hdrLen, size };
+    const m: PendingLinkMsg = { subject: args[0], reply: null, queues: NO_QUEUES, hdrLen, size };
     readMsgRouting(args, 1, args.length - sizes, m, false, LeafParseError);
     this.framing.expectPayload(m);
   }

@@ -1,12 +1,19 @@
 // The part of a server-to-server message line between the subject and the sizes, the same for
 // RMSG, HMSG and LMSG: nothing, `<reply>`, `+ <reply> <queue>...` or `| <queue>...`.
 
-import type { ParseErrorType } from "./framing.js";
+import type { ParseErrorType, PendingPayload } from "./framing.js";
 
 /** Where the reply and the queue groups of a message being read go. */
 export interface MsgRouting {
   reply: string | null;
   queues: readonly string[];
+}
+
+/** A message line read, its payload awaited (hdrLen -1 without headers). */
+export interface PendingLinkMsg extends MsgRouting, PendingPayload {
+  subject: string;
+  hdrLen: number;
+  size: number;
 }
 
 /**
