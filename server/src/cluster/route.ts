@@ -138,8 +138,7 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
     } catch (err) {
       if (!(err instanceof RouteParseError)) throw err;
       this.srv.logger.error(`${this.logPrefix} - Route parser ERROR: ${err.message}`);
-      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
-      this.close("Parse Error");
+      this.closeWithErr("Unknown Protocol Operation", "Parse Error");
     } finally {
       ioPhase.reading--;
     }
@@ -149,8 +148,7 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
   private ready(op: string): boolean {
     if (this.solicited ? this.infoSeen : this.connectSeen) return true;
     this.srv.logger.error(`${this.logPrefix} - ${op} before the route handshake`);
-    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
-    this.close("Authentication Failure");
+    this.closeWithErr("Authorization Violation", "Authentication Failure");
     return false;
   }
 
@@ -161,8 +159,7 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
     if (this.solicited || this.connectSeen) return;
     const err = this.srv.checkConnect(this, json);
     if (err !== null) {
-      this.sendNow(Buffer.from(`-ERR '${err}'\r\n`));
-      this.close(err === "Authorization Violation" ? "Authentication Failure" : "Protocol Violation");
+      this.closeWithErr(err, err === "Authorization Violation" ? "Authentication Failure" : "Protocol Violation");
       return;
     }
     this.connectSeen = true;

@@ -121,12 +121,10 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
       this.srv.logger.error(`${this.logPrefix} - Gateway parser ERROR: ${err.message}`);
       // before the handshake anything but CONNECT is an authorization violation (as nats-server)
       if (!this.registered && !this.outbound) {
-        this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
-        this.close("Authentication Failure");
+        this.closeWithErr("Authorization Violation", "Authentication Failure");
         return;
       }
-      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
-      this.close("Parse Error");
+      this.closeWithErr("Unknown Protocol Operation", "Parse Error");
     }
   }
 
@@ -134,8 +132,7 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
   private ready(op: string): boolean {
     if (this.outbound ? this.infoSeen : this.connectSeen) return true;
     this.srv.logger.error(`${this.logPrefix} - ${op} before the gateway handshake`);
-    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
-    this.close("Authentication Failure");
+    this.closeWithErr("Authorization Violation", "Authentication Failure");
     return false;
   }
 
@@ -155,14 +152,12 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
       c = v as GatewayConnect;
     } catch (err) {
       this.srv.logger.error(`${this.logPrefix} - bad gateway CONNECT: ${(err as Error).message}`);
-      this.sendNow(Buffer.from(`-ERR 'Protocol Violation'\r\n`));
-      this.close("Protocol Violation");
+      this.closeWithErr("Protocol Violation", "Protocol Violation");
       return;
     }
     const refused = this.srv.inboundConnect(this, c);
     if (refused !== null) {
-      this.sendNow(Buffer.from(`-ERR '${refused.text}'\r\n`));
-      this.close(refused.reason);
+      this.closeWithErr(refused.text, refused.reason);
       return;
     }
     this.connectSeen = true;

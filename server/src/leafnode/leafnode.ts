@@ -115,8 +115,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
       if (!(err instanceof LeafParseError)) throw err;
       this.srv.logger.error(`${this.logPrefix} - Leafnode parser ERROR: ${err.message}`);
       if (this.registered || this.solicited) {
-        this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
-        this.close("Protocol Violation");
+        this.closeWithErr("Unknown Protocol Operation", "Protocol Violation");
       } else {
         this.authViolation();
       }
@@ -127,8 +126,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
 
   private authViolation(): void {
     this.srv.logger.error(`${this.logPrefix} - authentication error`);
-    this.sendNow(Buffer.from(`-ERR 'Authorization Violation'\r\n`));
-    this.close("Authentication Failure");
+    this.closeWithErr("Authorization Violation", "Authentication Failure");
   }
 
   /** The hub talks only after the spoke's CONNECT; the spoke only after the hub's INFO. */
@@ -136,8 +134,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
     if (this.registered) return true;
     if (this.solicited) {
       this.srv.logger.error(`${this.logPrefix} - protocol before the hub's INFO`);
-      this.sendNow(Buffer.from(`-ERR 'Unknown Protocol Operation'\r\n`));
-      this.close("Protocol Violation");
+      this.closeWithErr("Unknown Protocol Operation", "Protocol Violation");
     } else {
       this.authViolation();
     }
@@ -163,8 +160,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
     this.connectSeen = true;
     const refused = this.srv.checkConnect(this, c);
     if (refused !== null) {
-      this.sendNow(Buffer.from(`-ERR '${refused}'\r\n`));
-      this.close(refused === "Authorization Violation" ? "Authentication Failure" : refused);
+      this.closeWithErr(refused, refused === "Authorization Violation" ? "Authentication Failure" : refused);
       return;
     }
     this.remoteId = c.server_id ?? "";

@@ -75,6 +75,12 @@ export abstract class LinkConnection implements LinkOwner {
     this.link.sendNow(b);
   }
 
+  /** A last -ERR to the peer (written at once), then the connection closes for `reason`. */
+  protected closeWithErr(text: string, reason: string): void {
+    this.sendNow(Buffer.from(`-ERR '${text}'\r\n`));
+    this.close(reason);
+  }
+
   /** bytes queued for the peer */
   get pending(): number {
     return this.link.pending;
