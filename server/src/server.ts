@@ -6,7 +6,7 @@ import { writeFileSync, unlinkSync } from "node:fs";
 import type { Server as NetServer, Socket } from "node:net";
 import { basename, join } from "node:path";
 import { ioPhase } from "./io-phase.js";
-import { listenTCP } from "./listen.js";
+import { listenTCP, reachableHost } from "./listen.js";
 import { Client } from "./client/client.js";
 import type { ClientHost, ServerCounters } from "./client/host.js";
 import type { ConnectOptions } from "./client/connect.js";
@@ -184,7 +184,7 @@ export class NatsServer implements ClientHost {
   }
 
   private advertiseHost(host = this.options.host): string {
-    return host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
+    return reachableHost(host);
   }
 
   private writePortsFile(): void {

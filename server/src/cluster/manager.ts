@@ -5,13 +5,15 @@ import { randomBytes } from "node:crypto";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { parseRouteURL } from "../config/cluster.js";
 import type { ClusterOptions } from "../config/options.js";
+import { linkInfoHead } from "../link/info.js";
+import { shownHost } from "../link/link-connection.js";
+import { LinkLimits, type LinkServerOptions } from "../link/limits.js";
+import { GLOBAL } from "../link/msg-line.js";
+import { reachableHost } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { SubLike, Sublist, SublistObserver } from "../sublist/sublist.js";
 import { type DialHost, RouteDialer } from "./dialer.js";
 import { forwardToRoutes, LocalInterest } from "./fanout.js";
-import { linkInfoHead } from "../link/info.js";
-import { LinkLimits, type LinkServerOptions } from "../link/limits.js";
-import { GLOBAL } from "../link/msg-line.js";
 import { type RemoteSub, Route, type RouteHost, type RouteInfo } from "./route.js";
 import { splitShownSubject } from "./shown-subject.js";
 import { type RouteListener, type RouteSocket, type RouteTransport, tcpTransport } from "./transport.js";
@@ -128,8 +130,7 @@ export class RouteManager implements RouteHost, DialHost {
   }
 
   private advertiseHost(): string {
-    const h = this.opts.host;
-    return h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h;
+    return reachableHost(this.opts.host);
   }
 
   shutdown(): void {
@@ -304,7 +305,7 @@ export class RouteManager implements RouteHost, DialHost {
     }
     if (info.ip !== undefined && parseRouteURL(info.ip) !== null) return info.ip;
     let host = info.host ?? "";
-    if (host === "" || host === "0.0.0.0" || host === "::") host = r.host.startsWith("::ffff:") ? r.host.slice(7) : r.host;
+    if (host === "" || host === "0.0.0.0" || host === "::") host = shownHost(r.host);
     return `nats-route://${host}:${info.port ?? 0}/`;
   }
 

@@ -6,8 +6,8 @@
 import type { RouteSocket } from "../cluster/transport.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { LinkConnection } from "../link/link-connection.js";
-import { GLOBAL, msgLine } from "../link/msg-line.js";
 import type { LinkLimits } from "../link/limits.js";
+import { GLOBAL, msgLine } from "../link/msg-line.js";
 import type { Logger } from "../logger.js";
 import { OutboundInterest } from "./interest.js";
 import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";

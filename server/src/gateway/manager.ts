@@ -11,13 +11,14 @@ import { tcpTransport, type RouteListener, type RouteSocket, type RouteTransport
 import { parseRouteURL } from "../config/cluster.js";
 import type { GatewayOptions } from "../config/options.js";
 import type { Forwarder } from "../deliver.js";
-import type { Logger } from "../logger.js";
-import type { Sublist } from "../sublist/sublist.js";
 import { linkInfoHead } from "../link/info.js";
 import { LinkLimits, type LinkServerOptions } from "../link/limits.js";
 import { GLOBAL } from "../link/msg-line.js";
 import { ManagerTimers } from "../link/timers.js";
 import { type LinkCounts, LinkTotals } from "../link/totals.js";
+import { reachableHost } from "../listen.js";
+import type { Logger } from "../logger.js";
+import type { Sublist } from "../sublist/sublist.js";
 import { Gateway, type GatewayConnect, type GatewayHost, type GatewayInfo, type Refusal } from "./connection.js";
 import { ClusterInterest, OutboundInterest } from "./interest.js";
 import { RemoteGateways } from "./remotes.js";
@@ -110,8 +111,7 @@ export class GatewayManager implements GatewayHost, Forwarder, RouteObserver {
   /** host:port other gateways reach this server on */
   url(): string {
     if (this.opts.advertise !== "") return this.opts.advertise;
-    const h = this.opts.host;
-    return `${h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h}:${this.port}`;
+    return `${reachableHost(this.opts.host)}:${this.port}`;
   }
 
   /** This cluster's gateway URLs: this server's and the ones its routes advertise. */

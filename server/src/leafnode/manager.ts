@@ -15,7 +15,7 @@ import type { LeafNodeOptions } from "../config/options.js";
 import { LinkLimits } from "../link/limits.js";
 import { ManagerTimers } from "../link/timers.js";
 import { type LinkCounts, LinkTotals } from "../link/totals.js";
-import { listenTCP } from "../listen.js";
+import { listenTCP, reachableHost } from "../listen.js";
 import type { Logger } from "../logger.js";
 import type { NatsServer } from "../server.js";
 import { COMPAT_VERSION } from "../version.js";
@@ -131,8 +131,7 @@ export class LeafNodeManager implements LeafHost {
   /** host:port spokes reach this server's leafnode listener on */
   leafURL(): string {
     if (this.opts.advertise !== "") return this.opts.advertise.includes(":") ? this.opts.advertise : `${this.opts.advertise}:${this.port}`;
-    const h = this.opts.host;
-    return `${h === "0.0.0.0" || h === "::" || h === "" ? "127.0.0.1" : h}:${this.port}`;
+    return `${reachableHost(this.opts.host)}:${this.port}`;
   }
 
   // ---- connections ----
