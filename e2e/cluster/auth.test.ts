@@ -1,16 +1,10 @@
 // Route authorization (cluster.authorization) and no_advertise.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { clusterURL, collect, conn, connectURLs, waitFor, waitForMesh, waitInterest } from "./helpers.js";
+import { describe, expect, test } from "vitest";
+import { startServer, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, clusterURL, collect, conn, connectURLs, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { track } = closedAfterAll();
 
 function member(name: string, routes: string[], extra = ""): Promise<ServerProcess> {
   const r = routes.length > 0 ? `, routes: [${routes.map((u) => JSON.stringify(u)).join(", ")}]` : "";
@@ -31,7 +25,7 @@ describe("route authorization", () => {
     await waitFor("the refusal in the seed's log", () => /authentication error/.test(seed.stderr() + seed.stdout()));
     expect(await connectURLs(bad)).toEqual([]);
     const [p, s] = await Promise.all([conn(seed), conn(good)]);
-    open.push(p, s);
+    track(p, s);
     const got = collect(s, "auth.x");
     await waitInterest(p, [s]);
     p.publish("auth.x", "ok");
@@ -42,7 +36,7 @@ describe("route authorization", () => {
     const seed = await member("N1", [], ", no_advertise: true");
     const other = await member("N2", [withCreds(clusterURL(seed), "ru", "rp")], ", no_advertise: true");
     const [p, s] = await Promise.all([conn(seed), conn(other)]);
-    open.push(p, s);
+    track(p, s);
     const got = collect(s, "noadv");
     await waitInterest(p, [s]);
     p.publish("noadv", "x");

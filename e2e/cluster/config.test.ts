@@ -3,27 +3,16 @@
 // nats-server puts in a route INFO accepted, a nats-server that asks for route compression, and
 // connect_retries for a route learned by gossip.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText } from "../lib/raw.js";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { TcpProxy } from "../lib/tcpproxy.js";
-import { CLUSTER, clusterURL, collect, conn, connectURLs, startMember, waitFor, waitInterest } from "./helpers.js";
+import { closedAfterAll, CLUSTER, clusterURL, collect, connectURLs, startMember, waitFor, waitInterest } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-const proxies: TcpProxy[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+const { client } = closedAfterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
-  await stopAll();
 });
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
+const proxies: TcpProxy[] = [];
 
 async function monitor<T>(p: ServerProcess, path: string): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${p.httpPort}${path}`);

@@ -3,15 +3,15 @@
 // subscriptions keep receiving messages published on a third member, and request/reply (it
 // serves a subject and also makes requests) keeps working.
 
-import { connect, type Msg, type NatsConnection, type Status } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
+import { connect, type Msg, type Status } from "@nats-io/transport-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
 let s1: ServerProcess;
 let s2: ServerProcess;
 let s3: ServerProcess;
-const open: NatsConnection[] = [];
+const { track } = closedAfterAll();
 
 beforeAll(async () => {
   s1 = await startMember("S1", null);
@@ -19,15 +19,10 @@ beforeAll(async () => {
   await waitForMesh([s1, s2, s3]);
 });
 
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
-
 describe("client failover", () => {
   test("a client of a killed member reconnects to a member it learned from connect_urls and keeps its subscriptions", async () => {
     const nc = await connect({ servers: [s1.url], reconnect: true, reconnectTimeWait: 200, maxReconnectAttempts: -1, timeout: 3000 });
-    open.push(nc);
+    track(nc);
     expect(nc.info?.server_name).toBe("S1");
     const statuses: Status[] = [];
     void (async () => {
@@ -36,7 +31,7 @@ describe("client failover", () => {
     const got = collect(nc, "fo.>");
     nc.subscribe("svc.time", { callback: (_e, m: Msg) => { m.respond(`served:${m.string()}`); } });
     const third = await conn(s3);
-    open.push(third);
+    track(third);
     await waitInterest(third, [nc]);
     third.publish("fo.a", "before");
     await third.flush();
@@ -62,7 +57,7 @@ describe("client failover", () => {
     const r1 = await third.request("svc.time", "x", { timeout: 3000 });
     expect(r1.string()).toBe("served:x");
     const other = await conn(s2);
-    open.push(other);
+    track(other);
     other.subscribe("svc.other", { callback: (_e, m: Msg) => { m.respond("from S2"); } });
     await waitInterest(nc, [other]);
     const r2 = await nc.request("svc.other", "", { timeout: 3000 });

@@ -3,20 +3,14 @@
 // with every member, every message to every interested subscriber exactly once (publishers on all
 // members), each queue group served once per message cluster-wide, request/reply across members.
 
-import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { CLUSTER, clusterURL, collect, conn, connectURLs, waitFor, waitInterest } from "./helpers.js";
+import type { Msg } from "@nats-io/transport-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { startServer, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, CLUSTER, clusterURL, collect, connectURLs, waitFor, waitInterest } from "./helpers.js";
 
 const HOSTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"];
 let servers: ServerProcess[] = [];
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
+const { client } = closedAfterAll();
 
 function member(i: number, seed: ServerProcess | null): Promise<ServerProcess> {
   const host = HOSTS[i];
@@ -51,11 +45,6 @@ beforeAll(async () => {
     return true;
   }, 30_000);
 }, 60_000);
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
 
 describe("a cluster of five on distinct loopback addresses", () => {
   test("each member listens on its own address and routes to the four others exactly once", async () => {

@@ -2,8 +2,9 @@
 // and waiting until route interest has reached a publisher's server.
 
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll } from "vitest";
 import { rawConnect, untilLine } from "../lib/raw.js";
-import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
 
 export const CLUSTER = "C1";
 
@@ -98,4 +99,35 @@ export async function waitInterest(pub: NatsConnection, subs: readonly NatsConne
 
 export function conn(p: ServerProcess): Promise<NatsConnection> {
   return connect({ servers: p.url, reconnect: false });
+}
+
+/** The client connections of a test file, closed after its tests. */
+export interface FileClients {
+  /** An official client of `p` (no reconnect). */
+  client(p: ServerProcess): Promise<NatsConnection>;
+  /** Connections the file opened itself, to be closed as well. */
+  track(...conns: NatsConnection[]): void;
+}
+
+/**
+ * Registers a test file's clean-up: after all its tests the tracked connections close, then
+ * `cleanup` runs (fake peers, proxies), then every server the harness started stops.
+ */
+export function closedAfterAll(cleanup?: () => void | Promise<void>): FileClients {
+  const open: NatsConnection[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
+    await cleanup?.();
+    await stopAll();
+  });
+  return {
+    async client(p) {
+      const nc = await conn(p);
+      open.push(nc);
+      return nc;
+    },
+    track(...conns) {
+      open.push(...conns);
+    },
+  };
 }

@@ -10,20 +10,14 @@ import { Kvm, type KvWatchEntry } from "@nats-io/kv";
 import { headers, type Msg, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
-import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { CLUSTER, clusterURL, conn, startMember, startReferenceMember, waitFor, waitForMesh } from "./helpers.js";
+import { startServer, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, CLUSTER, clusterURL, startMember, startReferenceMember, waitFor, waitForMesh } from "./helpers.js";
 
 let js: ServerProcess;
 let b: ServerProcess;
 let c: ServerProcess;
-const open: NatsConnection[] = [];
+const { client } = closedAfterAll();
 const te = new TextEncoder();
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
 
 beforeAll(async () => {
   js = await startServer("natsts", {
@@ -33,11 +27,6 @@ beforeAll(async () => {
   });
   [b, c] = await Promise.all([startMember("B", js), startMember("C", js)]);
   await waitForMesh([js, b, c]);
-});
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
 });
 
 /** A stream on the JetStream member, created by a client of member B. */

@@ -1,23 +1,11 @@
 // A natsts server joining a cluster of two reference nats-servers, with the references' route
 // pooling off (pool_size -1) and at its default. Messages, queue groups and request/reply both ways.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, startMember, startReferenceMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, startMember, startReferenceMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 describe.each([
   { pooled: false, natstsSeed: false, label: "natsts joins, pool_size -1" },

@@ -2,33 +2,21 @@
 // queue groups and request/reply across servers, connect_urls, a member restarted, garbage on a
 // route port, a server with another cluster name.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilClosed, untilLine, untilText } from "../lib/raw.js";
-import { stopAll, type ServerProcess } from "../lib/procs.js";
-import { clusterURL, collect, conn, connectURLs, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
+import type { ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, clusterURL, collect, connectURLs, startMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
 let s1: ServerProcess;
 let s2: ServerProcess;
 let s3: ServerProcess;
-const open: NatsConnection[] = [];
+const { client } = closedAfterAll();
 const td = new TextDecoder();
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
 
 beforeAll(async () => {
   s1 = await startMember("S1", null);
   [s2, s3] = await Promise.all([startMember("S2", s1, ["-m", "-1"]), startMember("S3", s1)]);
   await waitForMesh([s1, s2, s3]);
-});
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
 });
 
 describe("natsts cluster", () => {

@@ -3,15 +3,14 @@
 // name, a bad message after a good handshake. Each is refused and logged; the server keeps
 // serving its clients and its real gateway.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilClosed, untilLine } from "../lib/raw.js";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { gatewayPort, gatewayURL, logCount, waitOutbound } from "./helpers.js";
 
 const AUTH = "authorization { user: gw, password: s3cret }";
-const open: NatsConnection[] = [];
+const { track } = closedAfterAll();
 const servers: Partial<Record<ServerKind, { a: ServerProcess; b: ServerProcess }>> = {};
 
 /** Cluster B (one server), then cluster A which lists B and refuses unknown clusters. */
@@ -35,11 +34,6 @@ beforeAll(async () => {
   servers.natsts = n;
   servers.reference = r;
 }, 40_000);
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
 
 function a(kind: ServerKind): ServerProcess {
   const s = servers[kind];
@@ -89,7 +83,7 @@ describe("bad gateway peers", () => {
     const s = servers.natsts;
     if (s === undefined) throw new Error("no natsts servers");
     const [ca, cb] = await Promise.all([conn(s.a), conn(s.b)]);
-    open.push(ca, cb);
+    track(ca, cb);
     const got = collect(cb, "bp.>");
     await cb.flush();
     await waitInterest(ca, [cb], 15_000);

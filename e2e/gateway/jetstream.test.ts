@@ -4,27 +4,16 @@
 // cluster, KV. natsts serves JetStream; the clients' cluster is natsts, then nats-server (a single
 // nats-server cannot serve JetStream next to a gateway: it wants a JetStream cluster).
 
-import type { Msg, NatsConnection } from "@nats-io/transport-node";
+import type { Msg } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import { afterAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { conn, waitFor } from "../cluster/helpers.js";
+import { describe, expect, test } from "vitest";
+import { startServer, type ServerKind } from "../lib/procs.js";
+import { closedAfterAll, waitFor } from "../cluster/helpers.js";
 import { gatewayURL, waitOutbound } from "./helpers.js";
 
 const te = new TextEncoder();
-const open: NatsConnection[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
+const { client } = closedAfterAll();
 
 async function waitAcked(jsm: JetStreamManager, stream: string, consumer: string, n: number): Promise<void> {
   await waitFor(`${n} acks on ${stream}/${consumer}`, async () => {

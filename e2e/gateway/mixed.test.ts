@@ -2,24 +2,12 @@
 // connecting: natsts configured to dial nats-server (which connects back implicitly), and
 // nats-server configured to dial natsts. Pub/sub, queue groups and request/reply both ways.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, waitFor, waitInterest } from "../cluster/helpers.js";
 import { gatewayURL, startMember, waitOutbound } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
+const { client } = closedAfterAll();
 
 /** Two clusters of two servers; the `dialer` kind's cluster lists the other's first server. */
 async function superclusterOf(dialer: ServerKind, tag: string): Promise<{ nat: ServerProcess[]; ref: ServerProcess[] }> {

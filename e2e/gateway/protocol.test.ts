@@ -7,20 +7,14 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor } from "../cluster/helpers.js";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, waitFor } from "../cluster/helpers.js";
 import { gatewayPort } from "./helpers.js";
 
-const open: NatsConnection[] = [];
+const { track } = closedAfterAll(() => { for (const f of fakes) f.close(); });
 const fakes: Server[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  for (const f of fakes) f.close();
-  await stopAll();
-});
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
 const PEER_INFO = `INFO ${JSON.stringify({ server_id: "NFAKEPEER", server_name: "fake", gateway: "Z", gateway_urls: ["127.0.0.1:9"], gateway_nrp: true, gateway_iom: true })}\r\n`;
@@ -37,7 +31,7 @@ interface Inbound {
 async function inbound(kind: ServerKind): Promise<Inbound> {
   const server = await startServer(kind, { name: `${kind}-proto`, config: `server_name: ${kind}-proto\ngateway { name: A, listen: "127.0.0.1:-1" }\n` });
   const client = await conn(server);
-  open.push(client);
+  track(client);
   client.subscribe("proto.foo", { callback: () => undefined });
   client.subscribe("proto.bar", { queue: "q", callback: () => undefined });
   await client.flush();
@@ -156,7 +150,7 @@ describe("outbound gateway connection to a peer in optimistic mode", () => {
     });
     await waitFor("CONNECT from natsts", () => peer.received().includes(`"gateway":"A"`), 10_000);
     const c = await conn(server);
-    open.push(c);
+    track(c);
     const seen = (subject: string, from = 0): boolean => peer.received().slice(from).includes(`RMSG $G ${subject} `);
     let syncs = 0;
     /** the peer's lines, then a PING whose PONG shows natsts has read them */

@@ -5,15 +5,15 @@
 // request/reply and no-responders across clusters, a member killed and restarted.
 
 import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { gatewayPort, gatewayURL, startMember, waitOutbound, type MemberSpec } from "./helpers.js";
 
 const CLUSTERS = ["A", "B", "C"] as const;
 const servers = new Map<string, ServerProcess>();
 const specs = new Map<string, MemberSpec>();
-const open: NatsConnection[] = [];
+const { track } = closedAfterAll();
 
 function srv(name: string): ServerProcess {
   const s = servers.get(name);
@@ -23,7 +23,7 @@ function srv(name: string): ServerProcess {
 
 async function client(name: string): Promise<NatsConnection> {
   const nc = await conn(srv(name));
-  open.push(nc);
+  track(nc);
   return nc;
 }
 
@@ -55,11 +55,6 @@ beforeAll(async () => {
     }),
   );
 }, 60_000);
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
 
 const names = () => [...servers.keys()].sort();
 

@@ -2,25 +2,13 @@
 // interest (subscriptions learned over routes), the cluster sees the spoke's, and a remote whose
 // first URL is dead connects over the next one.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { clusterURL, collect, conn, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, clusterURL, collect, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
 import { json } from "../monitor/helpers.js";
 import { leafPort, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

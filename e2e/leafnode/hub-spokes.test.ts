@@ -2,24 +2,12 @@
 // spread over hub and spokes (each message once per group, the publisher's own server preferred),
 // request/reply with the official client both ways, and a hub restart the spokes recover from.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafConnects, leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

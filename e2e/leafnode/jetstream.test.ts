@@ -6,18 +6,12 @@
 // supported in this account", also on a reference hub), so it is not part of this test.
 
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { describe, expect, test } from "vitest";
+import { startServer, type ServerKind } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { track } = closedAfterAll();
 
 describe.each(["natsts", "reference"] as ServerKind[])("a natsts spoke's client on a %s hub's JetStream", (hubKind) => {
   test("creates a stream, publishes with acks, fetches and acks, and gets push deliveries", async () => {
@@ -29,7 +23,7 @@ describe.each(["natsts", "reference"] as ServerKind[])("a natsts spoke's client 
     const spoke = await startSpoke("natsts", "JSSPOKE", [[`nats-leaf://127.0.0.1:${await leafPort(hub)}`]]);
     await waitLeafConnects(spoke, 1);
     const nc = await conn(spoke);
-    open.push(nc);
+    track(nc);
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
     await jsm.streams.add({ name: "LEAFS", subjects: ["leafs.>"] });
     const js = jetstream(nc, { timeout: 5000 });
@@ -53,7 +47,7 @@ describe.each(["natsts", "reference"] as ServerKind[])("a natsts spoke's client 
     // a push consumer delivering to a subject the spoke's client subscribes to
     const pushed = collect(nc, "push.here");
     const hc = await conn(hub);
-    open.push(hc);
+    track(hc);
     await waitInterest(hc, [nc]);
     await jsm.consumers.add("LEAFS", { durable_name: "P", ack_policy: AckPolicy.None, deliver_subject: "push.here" });
     await waitFor("5 push deliveries", () => pushed.length >= 5);

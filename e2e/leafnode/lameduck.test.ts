@@ -5,25 +5,14 @@
 // advertised), not to the hub going away, and traffic goes on, each message once.
 
 import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { describe, expect, test } from "vitest";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
 import { RawConnection, untilText } from "../lib/raw.js";
-import { clusterURL, collect, conn, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
+import { closedAfterAll, clusterURL, collect, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
 import { json, type Json } from "../monitor/helpers.js";
 import { leafPort, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -2,25 +2,13 @@
 // connection from the same spoke, and a peer writing garbage on the leafnode port. Each closes
 // only the connection at fault, with nats-server's error texts, and the server keeps serving.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { rawConnect, untilClosed, untilLine, untilText } from "../lib/raw.js";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { startServer, type ServerKind } from "../lib/procs.js";
+import { closedAfterAll, collect, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const LOOP = /Loop detected for leafnode account="\$G"\. Delaying attempt to reconnect for 30s/;
 

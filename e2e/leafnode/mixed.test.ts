@@ -5,25 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect, credsAuthenticator, headers, type NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { connect, credsAuthenticator, headers } from "@nats-io/transport-node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, waitFor, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
 import { operatorSetup } from "./jwt.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client, track } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -151,7 +140,7 @@ describe.each(["natsts", "reference"] as ServerKind[])("a %s hub without leafnod
     await waitFor("the anonymous spoke refused twice", () => (anon.stderr().match(/Authorization Violation/g) ?? []).length >= 2);
     await waitLeafConnects(user, 1);
     const h = await connect({ servers: hub.url, reconnect: false, user: "a", pass: "b" });
-    open.push(h);
+    track(h);
     const u = await client(user);
     const got = collect(u, "users.check");
     await waitInterest(h, [u]);
@@ -175,7 +164,7 @@ describe("a natsts spoke with a .creds file on an operator-mode nats-server hub"
       const spoke = await startSpoke("natsts", "CREDSPOKE", [[`nats-leaf://127.0.0.1:${port}`]], { remoteExtra: `credentials: "${credsPath}"` });
       await waitLeafConnects(spoke, 1);
       const h = await connect({ servers: hub.url, reconnect: false, authenticator: credsAuthenticator(new TextEncoder().encode(setup.userCreds)) });
-      open.push(h);
+      track(h);
       const s = await client(spoke);
       const atS = collect(s, "creds.>");
       const atH = collect(h, "creds.>");

@@ -1,19 +1,13 @@
 // /leafz, the leaf parts of /varz and the leaf node metrics: the same hub-and-spoke set up once
 // with natsts and once with the reference nats-server, compared field by field.
 
-import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, collect, conn, waitFor, waitInterest } from "../cluster/helpers.js";
 import { http, json, type Json } from "../monitor/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { track } = closedAfterAll();
 
 interface Setup {
   hub: ServerProcess;
@@ -27,7 +21,7 @@ async function setUp(kind: ServerKind): Promise<Setup> {
   const spoke = await startSpoke(kind, `SPOKE-${kind}`, [[`nats-leaf://127.0.0.1:${port}`]], { http: true, remoteExtra: 'account: "$G"' });
   await waitLeafConnects(spoke, 1);
   const [h, s] = await Promise.all([conn(hub), conn(spoke)]);
-  open.push(h, s);
+  track(h, s);
   const atH = collect(h, "mon.hub");
   const atS = collect(s, "mon.spoke");
   await waitInterest(h, [s]);

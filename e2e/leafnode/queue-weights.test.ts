@@ -4,23 +4,12 @@
 // connection, for messages published on the hub and for messages coming in from another spoke.
 
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { clusterURL, conn, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { startServer, type ServerKind, type ServerProcess } from "../lib/procs.js";
+import { closedAfterAll, clusterURL, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const N = 400;

@@ -5,23 +5,12 @@
 // interest stays off the spoke's routes).
 
 import type { Msg, NatsConnection } from "@nats-io/transport-node";
-import { afterAll, describe, expect, test } from "vitest";
-import { startServer, stopAll, type ServerKind, type ServerProcess } from "../lib/procs.js";
-import { clusterURL, collect, conn, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
+import { describe, expect, test } from "vitest";
+import { startServer, type ServerKind } from "../lib/procs.js";
+import { closedAfterAll, clusterURL, collect, waitFor, waitForMesh, waitInterest } from "../cluster/helpers.js";
 import { leafPort, startHub, startSpoke, waitLeafConnects } from "./helpers.js";
 
-const open: NatsConnection[] = [];
-
-async function client(p: ServerProcess): Promise<NatsConnection> {
-  const nc = await conn(p);
-  open.push(nc);
-  return nc;
-}
-
-afterAll(async () => {
-  await Promise.all(open.map((nc) => nc.close().catch(() => undefined)));
-  await stopAll();
-});
+const { client } = closedAfterAll();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
