@@ -5,7 +5,7 @@
 import { subjectMatches } from "../sublist/subject.js";
 import { type Delivery, ROUTE_PORT, type SimMessage, SimNode } from "./node.js";
 import { type NetworkProfile, SimNetwork, SimSocket } from "./network.js";
-import { checkNoDuplicates, checkPlainDelivery, deliveriesByMessage } from "./delivery-checks.js";
+import { checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -211,16 +211,8 @@ export class SimCluster {
       const got = byMsg.get(e.msg) ?? [];
       const what = `${e.msg} (${e.subject} from ${e.from})`;
       errors.push(...checkPlainDelivery(what, got, e.plain, "which does not match"));
-      for (const [q, g] of e.groups) {
-        const to = got.filter((d) => d.queue === q).map((d) => `${d.node}/${d.sid}`);
-        if (to.length !== 1) {
-          errors.push(`${what}: queue group ${q} got it ${to.length} times (members ${[...g.members].join(" ")})`);
-          continue;
-        }
-        if (!g.members.has(to[0])) errors.push(`${what}: queue group ${q} member ${to[0]} does not match`);
-        if (g.local.size > 0 && !g.local.has(to[0])) errors.push(`${what}: queue group ${q} went to ${to[0]} though the publisher's server has ${[...g.local].join(" ")}`);
-      }
-      for (const d of got) if (d.queue !== null && !e.groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
+      errors.push(...checkQueueDelivery(what, got, e.groups, "does not match", (q, g, to) =>
+        g.local.size > 0 && !g.local.has(to) ? `queue group ${q} went to ${to} though the publisher's server has ${[...g.local].join(" ")}` : null));
     }
     return errors;
   }

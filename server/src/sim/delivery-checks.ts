@@ -1,6 +1,7 @@
 // Delivery checks shared by the route simulation (SimCluster) and the gateway simulation
-// (SimSupercluster): duplicates and alterations, and the per-message grouping and plain-subscriber
-// part of exact delivery. Queue-group expectations differ between the two and stay with each.
+// (SimSupercluster): duplicates and alterations, and exact delivery to plain subscribers and queue
+// groups. Which member of a queue group should get a message differs between the two (the
+// `placement` rule each passes in).
 
 import { subjectMatches } from "../sublist/subject.js";
 import type { Delivery, SimMessage } from "./node.js";
@@ -55,5 +56,32 @@ export function checkPlainDelivery(what: string, got: readonly Delivery[], plain
     if (n !== 1) errors.push(`${what}: plain subscriber ${p} got it ${n} times`);
   }
   for (const p of plainGot) if (!plain.has(p)) errors.push(`${what}: delivered to ${p}, ${stray}`);
+  return errors;
+}
+
+/**
+ * Every matching queue group in `groups` got the message exactly once, at one of its members, and
+ * no other queue group got it. `placement` says what is wrong with the member it went to (null when
+ * it is the right one); `stray` ends the text for a member outside the matching ones.
+ */
+export function checkQueueDelivery<G extends { readonly members: ReadonlySet<string> }>(
+  what: string,
+  got: readonly Delivery[],
+  groups: ReadonlyMap<string, G>,
+  stray: string,
+  placement: (q: string, g: G, to: string) => string | null,
+): string[] {
+  const errors: string[] = [];
+  for (const [q, g] of groups) {
+    const to = got.filter((d) => d.queue === q).map((d) => `${d.node}/${d.sid}`);
+    if (to.length !== 1) {
+      errors.push(`${what}: queue group ${q} got it ${to.length} times (members ${[...g.members].join(" ")})`);
+      continue;
+    }
+    if (!g.members.has(to[0])) errors.push(`${what}: queue group ${q} member ${to[0]} ${stray}`);
+    const wrong = placement(q, g, to[0]);
+    if (wrong !== null) errors.push(`${what}: ${wrong}`);
+  }
+  for (const d of got) if (d.queue !== null && !groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
   return errors;
 }

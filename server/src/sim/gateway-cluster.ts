@@ -6,7 +6,7 @@ import { subjectMatches } from "../sublist/subject.js";
 import { GATEWAY_PORT, GatewayNode, type SimRemoteGateway } from "./gateway-node.js";
 import { type NetworkProfile, SimNetwork } from "./network.js";
 import { type Delivery, ROUTE_PORT, type SimMessage } from "./node.js";
-import { checkNoDuplicates, checkPlainDelivery, deliveriesByMessage } from "./delivery-checks.js";
+import { checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -268,17 +268,11 @@ export class SimSupercluster {
       const got = byMsg.get(e.msg) ?? [];
       const what = `${e.msg} (${e.subject} from ${e.from})`;
       errors.push(...checkPlainDelivery(what, got, e.plain, "which should not get it"));
-      for (const [q, g] of e.groups) {
-        const to = got.filter((d) => d.queue === q).map((d) => `${d.node}/${d.sid}`);
-        if (to.length !== 1) {
-          errors.push(`${what}: queue group ${q} got it ${to.length} times (members ${[...g.members].join(" ")})`);
-          continue;
-        }
-        if (!g.members.has(to[0])) errors.push(`${what}: queue group ${q} member ${to[0]} should not get it`);
-        if (g.server.size > 0 && !g.server.has(to[0])) errors.push(`${what}: queue group ${q} went to ${to[0]} though the publishing server has ${[...g.server].join(" ")}`);
-        else if (g.cluster.size > 0 && !g.cluster.has(to[0])) errors.push(`${what}: queue group ${q} went to ${to[0]} though the publishing cluster has ${[...g.cluster].join(" ")}`);
-      }
-      for (const d of got) if (d.queue !== null && !e.groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
+      errors.push(...checkQueueDelivery(what, got, e.groups, "should not get it", (q, g, to) => {
+        if (g.server.size > 0 && !g.server.has(to)) return `queue group ${q} went to ${to} though the publishing server has ${[...g.server].join(" ")}`;
+        if (g.cluster.size > 0 && !g.cluster.has(to)) return `queue group ${q} went to ${to} though the publishing cluster has ${[...g.cluster].join(" ")}`;
+        return null;
+      }));
     }
     return errors;
   }
