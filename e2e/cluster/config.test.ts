@@ -167,9 +167,13 @@ describe("/routez", () => {
 
 describe("connect_retries", () => {
   test("a route learned by gossip is tried connect_retries + 1 times, then given up", async () => {
-    const a = await startMember("CR1", null);
-    const b = await startMember("CR2", a, ["--connect_retries", "2"]);
-    await waitFor("CR2 routed to CR1", async () => (await connectURLs(b)).length === 2);
+    // debug logs: a failure shows what each member learned and dialed
+    const a = await startMember("CR1", null, ["-D"]);
+    const b = await startMember("CR2", a, ["--connect_retries", "2", "-D"]);
+    const logs = (): string => [a, b].map((s) => `\n--- ${s.name} (stderr tail) ---\n${s.stderr().slice(-4000)}`).join("");
+    // both ends registered: CR1 gossips a new peer only to the routes it has when that peer arrives
+    // (the others learn of it when it dials them, which this fake peer never does)
+    await waitFor("CR1 and CR2 routed to each other", async () => (await connectURLs(a)).length === 2 && (await connectURLs(b)).length === 2);
     // a peer of CR1 whose route address (a refusing proxy) CR1 gossips to CR2
     const proxy = await TcpProxy.start({ host: "127.0.0.1", port: 9 });
     proxies.push(proxy);
@@ -180,10 +184,12 @@ describe("connect_retries", () => {
       await r.write(`CONNECT {"echo":true,"verbose":false,"pedantic":false,"headers":true,"name":"NGHOST","cluster":"${CLUSTER}"}\r\n`);
       await r.write(`INFO {"server_id":"NGHOST","server_name":"GHOST","host":"127.0.0.1","port":${proxy.port},"cluster":"${CLUSTER}"}\r\nPING\r\n`);
       await r.read(untilText("PONG\r\n"), 5000);
-      await waitFor("CR2 dialing the gossiped address", () => proxy.attempts >= 1);
+      await waitFor("CR2 dialing the gossiped address", () => proxy.attempts >= 1).catch((err: unknown) => {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}${logs()}`);
+      });
       // one attempt a second: three within about two seconds, none after
       await new Promise((res) => setTimeout(res, 6000));
-      expect(proxy.attempts).toBe(3);
+      expect(proxy.attempts, logs()).toBe(3);
     } finally {
       r.close();
     }
