@@ -9,7 +9,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { Kvm } from "@nats-io/kv";
 import { describe, expect, test } from "vitest";
 import { startServer, type ServerKind } from "../lib/procs.js";
-import { closedAfterAll, waitFor } from "../cluster/helpers.js";
+import { closedAfterAll, waitFor, waitInterest } from "../cluster/helpers.js";
 import { gatewayURL, waitOutbound } from "./helpers.js";
 
 const te = new TextEncoder();
@@ -67,6 +67,9 @@ describe.each([["natsts" as ServerKind], ["reference" as ServerKind]])("JetStrea
       m.respond();
     } });
     await sub.flush();
+    // the subscription's interest crosses the gateway on another connection than the CONSUMER.CREATE
+    // request: wait until the JetStream server's cluster has it
+    await waitInterest(await client(js), [sub]);
     await jsm.consumers.add("ORD", { durable_name: "push", deliver_subject: "deliver.ord", ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
     await waitFor("5 push deliveries", () => got.length >= 5);
     await waitAcked(jsm, "ORD", "push", 5);
