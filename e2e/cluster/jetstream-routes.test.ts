@@ -11,7 +11,7 @@ import { headers, type Msg, type NatsConnection } from "@nats-io/transport-node"
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rawConnect, untilLine, untilText, type RawConnection } from "../lib/raw.js";
 import { startServer, type ServerProcess } from "../lib/procs.js";
-import { closedAfterAll, CLUSTER, clusterURL, startMember, startReferenceMember, waitFor, waitForMesh } from "./helpers.js";
+import { closedAfterAll, CLUSTER, clusterURL, startMember, startReferenceMember, waitFor, waitForMesh, waitInterest } from "./helpers.js";
 
 let js: ServerProcess;
 let b: ServerProcess;
@@ -98,6 +98,8 @@ describe("JetStream on one member of a cluster", () => {
       m.respond();
     } });
     await nc.flush();
+    // C's interest travels on C's route, the CONSUMER.CREATE from B on B's: wait until it arrived
+    await waitInterest(await client(js), [nc]);
     await jsm.consumers.add("PUSH", {
       durable_name: "pc",
       deliver_subject: "deliver.push",
