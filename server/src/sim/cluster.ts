@@ -5,7 +5,7 @@
 import { subjectMatches } from "../sublist/subject.js";
 import { type Delivery, ROUTE_PORT, type SimMessage, SimNode } from "./node.js";
 import { type NetworkProfile, SimNetwork, SimSocket } from "./network.js";
-import { checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
+import { checkExactDelivery, checkNoDuplicates, type DeliveryExpectation } from "./delivery-checks.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -25,16 +25,8 @@ export const SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d"]
 export const PUB_SUBJECTS = ["a", "a.b", "a.c", "b.c", "c.d", "d"];
 export const QUEUES = ["q1", "q2"];
 
-interface Expectation {
-  msg: string;
-  sent: SimMessage;
-  from: string;
-  subject: string;
-  /** node/sid of every plain subscriber that must get it exactly once */
-  plain: Set<string>;
-  /** queue group -> its members; `local` are the members on the publishing server */
-  groups: Map<string, { members: Set<string>; local: Set<string> }>;
-}
+/** queue group -> its members; `local` are the members on the publishing server */
+type Expectation = DeliveryExpectation<{ members: Set<string>; local: Set<string> }>;
 
 function linkOf(s: unknown): number {
   return s instanceof SimSocket ? s.linkId : -1;
@@ -205,16 +197,8 @@ export class SimCluster {
    * exactly once and every matching queue group exactly once, a local member when there is one.
    */
   checkExactDelivery(): string[] {
-    const errors: string[] = [];
-    const byMsg = deliveriesByMessage(this.deliveries);
-    for (const e of this.expectations.splice(0)) {
-      const got = byMsg.get(e.msg) ?? [];
-      const what = `${e.msg} (${e.subject} from ${e.from})`;
-      errors.push(...checkPlainDelivery(what, got, e.plain, "which does not match"));
-      errors.push(...checkQueueDelivery(what, got, e.groups, "does not match", (q, g, to) =>
-        g.local.size > 0 && !g.local.has(to) ? `queue group ${q} went to ${to} though the publisher's server has ${[...g.local].join(" ")}` : null));
-    }
-    return errors;
+    return checkExactDelivery(this.expectations.splice(0), this.deliveries, "does not match", (q, g, to) =>
+      g.local.size > 0 && !g.local.has(to) ? `queue group ${q} went to ${to} though the publisher's server has ${[...g.local].join(" ")}` : null);
   }
 
   /** (1) Every route's view of its peer's interest equals the peer's subscriptions. */

@@ -2,7 +2,7 @@
 // would let the simulations pass whatever the route and gateway code does.
 
 import { describe, expect, it } from "vitest";
-import { checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
+import { checkExactDelivery, checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
 import type { Delivery, SimMessage } from "./node.js";
 
 const sent = new Map<string, SimMessage>([["m1", { subject: "orders.new", reply: null, headers: null, body: "m1|hello" }]]);
@@ -70,6 +70,23 @@ describe("simulation delivery checks", () => {
       "m1: queue group outsider member Z/9 does not match",
       "m1: queue group far went to F/6, not E/5",
       "m1: delivered to queue group stray, which has no matching member",
+    ]);
+  });
+
+  it("check each expected message's plain subscribers and queue groups, with the stray text", () => {
+    const expectation = {
+      msg: "m1",
+      sent: { subject: "orders.new", reply: null, headers: null, body: "m1|hello" },
+      from: "A",
+      subject: "orders.new",
+      plain: new Set(["A/1"]),
+      groups: new Map([["q", { members: new Set(["B/2"]) }]]),
+    };
+    expect(checkExactDelivery([expectation], [delivery("A", "1", null), delivery("B", "2", "q")], "does not match", noPlacementRule)).toEqual([]);
+    expect(checkExactDelivery([expectation], [delivery("X", "9", null), delivery("Y", "8", "q")], "should not get it", noPlacementRule)).toEqual([
+      "m1 (orders.new from A): plain subscriber A/1 got it 0 times",
+      "m1 (orders.new from A): delivered to X/9, which should not get it",
+      "m1 (orders.new from A): queue group q member Y/8 should not get it",
     ]);
   });
 

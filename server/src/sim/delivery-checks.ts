@@ -6,6 +6,18 @@
 import { subjectMatches } from "../sublist/subject.js";
 import type { Delivery, SimMessage } from "./node.js";
 
+/** What a published message must reach; `G` is a queue group's expectation (its members and more). */
+export interface DeliveryExpectation<G extends { readonly members: ReadonlySet<string> }> {
+  msg: string;
+  sent: SimMessage;
+  from: string;
+  subject: string;
+  /** node/sid of every plain subscriber that must get it exactly once */
+  plain: Set<string>;
+  /** queue group -> what is expected of it */
+  groups: Map<string, G>;
+}
+
 /**
  * (3) No subscriber gets a message twice, and no queue group gets it twice overall; and whatever
  * arrives is what was sent (subject, reply, headers, body), to a matching subscription.
@@ -83,5 +95,27 @@ export function checkQueueDelivery<G extends { readonly members: ReadonlySet<str
     if (wrong !== null) errors.push(`${what}: ${wrong}`);
   }
   for (const d of got) if (d.queue !== null && !groups.has(d.queue)) errors.push(`${what}: delivered to queue group ${d.queue}, which has no matching member`);
+  return errors;
+}
+
+/**
+ * (2) Every expected message reached every matching plain subscriber exactly once and every
+ * matching queue group exactly once, at the member `placement` accepts. `stray` ends the text for
+ * a subscriber that should not have got it ("does not match", "should not get it").
+ */
+export function checkExactDelivery<G extends { readonly members: ReadonlySet<string> }>(
+  expectations: readonly DeliveryExpectation<G>[],
+  deliveries: readonly Delivery[],
+  stray: string,
+  placement: (q: string, g: G, to: string) => string | null,
+): string[] {
+  const errors: string[] = [];
+  const byMsg = deliveriesByMessage(deliveries);
+  for (const e of expectations) {
+    const got = byMsg.get(e.msg) ?? [];
+    const what = `${e.msg} (${e.subject} from ${e.from})`;
+    errors.push(...checkPlainDelivery(what, got, e.plain, `which ${stray}`));
+    errors.push(...checkQueueDelivery(what, got, e.groups, stray, placement));
+  }
   return errors;
 }

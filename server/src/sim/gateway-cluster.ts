@@ -6,7 +6,7 @@ import { subjectMatches } from "../sublist/subject.js";
 import { GATEWAY_PORT, GatewayNode, type SimRemoteGateway } from "./gateway-node.js";
 import { type NetworkProfile, SimNetwork } from "./network.js";
 import { type Delivery, ROUTE_PORT, type SimMessage } from "./node.js";
-import { checkNoDuplicates, checkPlainDelivery, checkQueueDelivery, deliveriesByMessage } from "./delivery-checks.js";
+import { checkExactDelivery, checkNoDuplicates, type DeliveryExpectation } from "./delivery-checks.js";
 import { Prng } from "./prng.js";
 import { Trace } from "./trace.js";
 
@@ -33,14 +33,7 @@ interface GroupExpectation {
   cluster: Set<string>;
 }
 
-interface Expectation {
-  msg: string;
-  sent: SimMessage;
-  from: string;
-  subject: string;
-  plain: Set<string>;
-  groups: Map<string, GroupExpectation>;
-}
+type Expectation = DeliveryExpectation<GroupExpectation>;
 
 /** A request (4): the requester's inbox subscription, and the responses published for it. */
 interface Request {
@@ -262,19 +255,11 @@ export class SimSupercluster {
    * member on the publishing server when there is one, else one in its cluster when there is one.
    */
   checkExactDelivery(): string[] {
-    const errors: string[] = [];
-    const byMsg = deliveriesByMessage(this.deliveries);
-    for (const e of this.expectations.splice(0)) {
-      const got = byMsg.get(e.msg) ?? [];
-      const what = `${e.msg} (${e.subject} from ${e.from})`;
-      errors.push(...checkPlainDelivery(what, got, e.plain, "which should not get it"));
-      errors.push(...checkQueueDelivery(what, got, e.groups, "should not get it", (q, g, to) => {
-        if (g.server.size > 0 && !g.server.has(to)) return `queue group ${q} went to ${to} though the publishing server has ${[...g.server].join(" ")}`;
-        if (g.cluster.size > 0 && !g.cluster.has(to)) return `queue group ${q} went to ${to} though the publishing cluster has ${[...g.cluster].join(" ")}`;
-        return null;
-      }));
-    }
-    return errors;
+    return checkExactDelivery(this.expectations.splice(0), this.deliveries, "should not get it", (q, g, to) => {
+      if (g.server.size > 0 && !g.server.has(to)) return `queue group ${q} went to ${to} though the publishing server has ${[...g.server].join(" ")}`;
+      if (g.cluster.size > 0 && !g.cluster.has(to)) return `queue group ${q} went to ${to} though the publishing cluster has ${[...g.cluster].join(" ")}`;
+      return null;
+    });
   }
 
   /** Requests made while something was down: their responses may be lost (duplicates are still checked). */
