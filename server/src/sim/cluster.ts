@@ -21,10 +21,6 @@ export interface SimClusterOptions {
   advance: (ms: number) => void;
 }
 
-export const SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d"];
-export const PUB_SUBJECTS = ["a", "a.b", "a.c", "b.c", "c.d", "d"];
-export const QUEUES = ["q1", "q2"];
-
 /** queue group -> its members; `local` are the members on the publishing server */
 type Expectation = DeliveryExpectation<{ members: Set<string>; local: Set<string> }>;
 
@@ -142,10 +138,6 @@ export class SimCluster {
 
   up(): SimNode[] {
     return this.nodes.filter((n) => n.up);
-  }
-
-  subscribe(n: SimNode, subject: string, queue: string | null): string {
-    return n.subscribe(subject, queue);
   }
 
   /** Publishes a new message and remembers who must get it if the cluster is connected and quiet. */

@@ -22,10 +22,6 @@ export interface SuperclusterOptions {
   advance: (ms: number) => void;
 }
 
-export const GW_SUB_SUBJECTS = ["a", "a.b", "a.*", "a.>", "b.c", "*.c", ">", "c.d", "svc.*"];
-export const GW_PUB_SUBJECTS = ["a", "a.b", "a.c", "b.c", "c.d", "d"];
-export const GW_QUEUES = ["q1", "q2"];
-
 interface GroupExpectation {
   members: Set<string>;
   /** members on the publishing server, and in its cluster */

@@ -2,7 +2,8 @@
 // property held) and the supercluster, whose report() tells the seed and the last events.
 
 import { ROUGH, STORMY } from "./network.js";
-import { GW_PUB_SUBJECTS, GW_QUEUES, GW_SUB_SUBJECTS, SimSupercluster, type GatewayTopology } from "./gateway-cluster.js";
+import { SimSupercluster, type GatewayTopology } from "./gateway-cluster.js";
+import { publishRound, randomPublish, randomSubscribe as subscribeTo, randomUnsubscribe, SUB_SUBJECTS } from "./workload.js";
 
 export interface GatewayOutcome {
   errors: string[];
@@ -12,31 +13,9 @@ export interface GatewayOutcome {
 /** After this long with the network healed, routes and gateways are redialed and settled (gateway backoff tops at 5 s). */
 const SETTLE = 30_000;
 
-function randomSubscribe(sc: SimSupercluster): void {
-  const up = sc.up();
-  if (up.length === 0) return;
-  const n = sc.prng.pick(up);
-  n.subscribe(sc.prng.pick(GW_SUB_SUBJECTS), sc.prng.chance(0.4) ? sc.prng.pick(GW_QUEUES) : null);
-}
-
-function randomUnsubscribe(sc: SimSupercluster): void {
-  const withSubs = sc.up().filter((n) => n.subs.size > 0);
-  if (withSubs.length === 0) return;
-  const n = sc.prng.pick(withSubs);
-  n.unsubscribe(sc.prng.pick([...n.subs.keys()]));
-}
-
-function randomPublish(sc: SimSupercluster): void {
-  const up = sc.up();
-  if (up.length > 0) sc.publish(sc.prng.pick(up), sc.prng.pick(GW_PUB_SUBJECTS));
-}
-
-/** (2) Every subject from every running server; then exactly-once is checked. */
-function publishRound(sc: SimSupercluster): string[] {
-  for (const n of sc.up()) for (const s of GW_PUB_SUBJECTS) sc.publish(n, s);
-  sc.advance(3000);
-  return [...sc.checkExactDelivery(), ...sc.checkNoDuplicates()];
-}
+/** the workload's subjects plus the responders' `svc.*` */
+const GW_SUB_SUBJECTS = [...SUB_SUBJECTS, "svc.*"];
+const randomSubscribe = (sc: SimSupercluster): void => subscribeTo(sc, GW_SUB_SUBJECTS);
 
 /**
  * (4) Responders (plain and queue) on random servers, requests from random servers: each response

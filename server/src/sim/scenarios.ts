@@ -2,7 +2,8 @@
 // property held) and the cluster, whose report() tells the seed and the last events.
 
 import { CALM, ROUGH, STORMY } from "./network.js";
-import { PUB_SUBJECTS, QUEUES, SUB_SUBJECTS, SimCluster, type Topology } from "./cluster.js";
+import { SimCluster, type Topology } from "./cluster.js";
+import { publishRound, randomPublish, randomSubscribe, randomUnsubscribe } from "./workload.js";
 
 export interface Outcome {
   errors: string[];
@@ -11,33 +12,6 @@ export interface Outcome {
 
 /** After this long with the network healed, every route is redialed, resent and settled. */
 const SETTLE = 25_000;
-
-function randomSubscribe(c: SimCluster): void {
-  const up = c.up();
-  if (up.length === 0) return;
-  const n = c.prng.pick(up);
-  const queue = c.prng.chance(0.4) ? c.prng.pick(QUEUES) : null;
-  c.subscribe(n, c.prng.pick(SUB_SUBJECTS), queue);
-}
-
-function randomUnsubscribe(c: SimCluster): void {
-  const withSubs = c.up().filter((n) => n.subs.size > 0);
-  if (withSubs.length === 0) return;
-  const n = c.prng.pick(withSubs);
-  n.unsubscribe(c.prng.pick([...n.subs.keys()]));
-}
-
-function randomPublish(c: SimCluster): void {
-  const up = c.up();
-  if (up.length > 0) c.publish(c.prng.pick(up), c.prng.pick(PUB_SUBJECTS));
-}
-
-/** Publishes every subject from every running server, lets it arrive, checks exactly-once. */
-function publishRound(c: SimCluster): string[] {
-  for (const n of c.up()) for (const s of PUB_SUBJECTS) c.publish(n, s);
-  c.advance(3000);
-  return [...c.checkExactDelivery(), ...c.checkNoDuplicates()];
-}
 
 /**
  * (1)(3), then (2): subscribe/unsubscribe (plain and queue) on random servers while the network
