@@ -3,7 +3,7 @@
 // (link/framing.ts cuts it into lines and payloads).
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
-import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
+import { type FrameHandler, LineFraming, LinkParseError, PAYLOAD_SLACK } from "../link/framing.js";
 import { type PendingLinkMsg, readMsgRouting } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
@@ -14,7 +14,7 @@ export interface RouteProtocolHandler extends ControlOpHandler {
   onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
 }
 
-export class RouteParseError extends Error {
+export class RouteParseError extends LinkParseError {
   override name = "RouteParseError";
 }
 

@@ -1,15 +1,15 @@
 // One route connection to another server of the cluster: handshake (INFO / CONNECT / INFO),
 // the remote server's interest (RS+/RS-), inbound messages, outbound RMSG/HMSG, PING/PONG.
 
-import { ioPhase } from "../io-phase.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
+import type { LinkParseError } from "../link/framing.js";
 import { LinkConnection } from "../link/link-connection.js";
 import type { LinkLimits } from "../link/limits.js";
 import { GLOBAL, msgLine } from "../link/msg-line.js";
 import { RemoteInterestTable } from "../link/remote-interest.js";
 import type { Logger } from "../logger.js";
 import { Sublist, type SubLike } from "../sublist/sublist.js";
-import { RouteParseError, RouteParser, type RouteProtocolHandler } from "./parser.js";
+import { RouteParser, type RouteProtocolHandler } from "./parser.js";
 import type { RouteSocket } from "./transport.js";
 
 /** What a route INFO carries that natsts uses. */
@@ -94,7 +94,7 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
     added: (sub) => this.interest.insert(sub),
     removed: (sub) => this.interest.remove(sub),
   });
-  private readonly parser: RouteParser;
+  protected readonly parser: RouteParser;
   private connectSeen = false;
   private infoSeen = false;
 
@@ -120,7 +120,7 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
   }
 
   begin(): void {
-    this.link.listen((chunk: Buffer) => this.onData(chunk));
+    this.readPeer();
     if (!this.solicited) this.send(this.srv.routeInfo());
     // a peer that never completes the handshake (a dialed one too: it may never send its INFO)
     this.link.startHandshakeTimer(() => {
@@ -128,20 +128,9 @@ export class Route extends LinkConnection implements RouteProtocolHandler, Publi
     });
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    this.lastActivity = Date.now();
-    // clients given messages from this read are flushed once the I/O phase is over (batched)
-    ioPhase.reading++;
-    try {
-      this.parser.parse(chunk);
-    } catch (err) {
-      if (!(err instanceof RouteParseError)) throw err;
-      this.srv.logger.error(`${this.logPrefix} - Route parser ERROR: ${err.message}`);
-      this.closeWithErr("Unknown Protocol Operation", "Parse Error");
-    } finally {
-      ioPhase.reading--;
-    }
+  protected parseFailed(err: LinkParseError): void {
+    this.srv.logger.error(`${this.logPrefix} - Route parser ERROR: ${err.message}`);
+    this.closeWithErr("Unknown Protocol Operation", "Parse Error");
   }
 
   /** Accepted routes talk only after CONNECT; solicited ones only after the peer's INFO. */

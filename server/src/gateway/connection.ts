@@ -5,12 +5,13 @@
 
 import type { RouteSocket } from "../cluster/transport.js";
 import type { Publisher, Subscription } from "../client/subscription.js";
+import type { LinkParseError } from "../link/framing.js";
 import { LinkConnection } from "../link/link-connection.js";
 import type { LinkLimits } from "../link/limits.js";
 import { GLOBAL, msgLine } from "../link/msg-line.js";
 import type { Logger } from "../logger.js";
 import { OutboundInterest } from "./interest.js";
-import { GatewayParseError, GatewayParser, type GatewayProtocolHandler } from "./parser.js";
+import { GatewayParser, type GatewayProtocolHandler } from "./parser.js";
 
 /** What a gateway INFO carries that natsts uses. */
 export interface GatewayInfo {
@@ -85,7 +86,7 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
   readonly accountsRefused = new Set<string>();
   /** the remote takes `_GR_.` replies (gateway_nrp) */
   newReplyPrefix = true;
-  private readonly parser: GatewayParser;
+  protected readonly parser: GatewayParser;
   private connectSeen = false;
   private infoSeen = false;
 
@@ -101,7 +102,7 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
   }
 
   begin(): void {
-    this.link.listen((chunk: Buffer) => this.onData(chunk));
+    this.readPeer();
     if (!this.outbound) this.send(this.srv.gatewayInfo());
     this.link.startHandshakeTimer(() => {
       if (!this.registered) {
@@ -111,21 +112,11 @@ export class Gateway extends LinkConnection implements GatewayProtocolHandler, P
     });
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    this.lastActivity = Date.now();
-    try {
-      this.parser.parse(chunk);
-    } catch (err) {
-      if (!(err instanceof GatewayParseError)) throw err;
-      this.srv.logger.error(`${this.logPrefix} - Gateway parser ERROR: ${err.message}`);
-      // before the handshake anything but CONNECT is an authorization violation (as nats-server)
-      if (!this.registered && !this.outbound) {
-        this.closeWithErr("Authorization Violation", "Authentication Failure");
-        return;
-      }
-      this.closeWithErr("Unknown Protocol Operation", "Parse Error");
-    }
+  protected parseFailed(err: LinkParseError): void {
+    this.srv.logger.error(`${this.logPrefix} - Gateway parser ERROR: ${err.message}`);
+    // before the handshake anything but CONNECT is an authorization violation (as nats-server)
+    if (!this.registered && !this.outbound) this.closeWithErr("Authorization Violation", "Authentication Failure");
+    else this.closeWithErr("Unknown Protocol Operation", "Parse Error");
   }
 
   /** Inbound connections talk only after CONNECT; outbound ones only after the remote's INFO. */

@@ -2,7 +2,7 @@
 // A+/A-) and messages with payloads (RMSG, HMSG). Input may be split anywhere across chunks.
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
-import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
+import { type FrameHandler, LineFraming, LinkParseError, PAYLOAD_SLACK } from "../link/framing.js";
 import { type PendingLinkMsg, readMsgRouting, readSize } from "../link/msg-args.js";
 import { readRSMinus, readRSPlus } from "../link/rs-args.js";
 
@@ -15,7 +15,7 @@ export interface GatewayProtocolHandler extends ControlOpHandler {
   onMsg(account: string, subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
 }
 
-export class GatewayParseError extends Error {
+export class GatewayParseError extends LinkParseError {
   override name = "GatewayParseError";
 }
 

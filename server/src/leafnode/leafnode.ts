@@ -7,13 +7,13 @@
 import type { Socket } from "node:net";
 import type { Publisher, Subscription } from "../client/subscription.js";
 import { messageSeq, replyWithShownSubject, routedSubject } from "../deliver.js";
-import { ioPhase } from "../io-phase.js";
+import type { LinkParseError } from "../link/framing.js";
 import { LinkConnection } from "../link/link-connection.js";
 import { msgArgs } from "../link/msg-line.js";
 import { interestKey, RemoteInterestTable } from "../link/remote-interest.js";
 import { isValidQueueName, isValidSubject } from "../sublist/subject.js";
 import type { LeafHost, LeafPeerInfo } from "./host.js";
-import { LeafParseError, LeafParser, type LeafProtocolHandler } from "./parser.js";
+import { LeafParser, type LeafProtocolHandler } from "./parser.js";
 import { LeafSubscription, weighsLeafMembers } from "./queue.js";
 
 const INVALID_SUB = Buffer.from("-ERR 'Invalid Subscription'\r\n");
@@ -64,7 +64,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
   });
   /** this server's interest as told to the remote: subscription count per subject/queue */
   private readonly told = new Map<string, { subject: string; queue: string | null; count: number }>();
-  private readonly parser: LeafParser;
+  protected readonly parser: LeafParser;
   private pendingOut: PendingOut | null = null;
   private connectSeen = false;
   private infoSeen = false;
@@ -94,7 +94,7 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
   }
 
   begin(): void {
-    this.link.listen((chunk: Buffer) => this.onData(chunk));
+    this.readPeer();
     if (!this.solicited) this.send(this.srv.hubInfo(this, false));
     this.link.startHandshakeTimer(() => {
       if (!this.registered) {
@@ -104,24 +104,10 @@ export class LeafConnection extends LinkConnection implements LeafProtocolHandle
     });
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    this.lastActivity = Date.now();
-    // clients given messages from this read are flushed once the I/O phase is over (batched)
-    ioPhase.reading++;
-    try {
-      this.parser.parse(chunk);
-    } catch (err) {
-      if (!(err instanceof LeafParseError)) throw err;
-      this.srv.logger.error(`${this.logPrefix} - Leafnode parser ERROR: ${err.message}`);
-      if (this.registered || this.solicited) {
-        this.closeWithErr("Unknown Protocol Operation", "Protocol Violation");
-      } else {
-        this.authViolation();
-      }
-    } finally {
-      ioPhase.reading--;
-    }
+  protected parseFailed(err: LinkParseError): void {
+    this.srv.logger.error(`${this.logPrefix} - Leafnode parser ERROR: ${err.message}`);
+    if (this.registered || this.solicited) this.closeWithErr("Unknown Protocol Operation", "Protocol Violation");
+    else this.authViolation();
   }
 
   private authViolation(): void {

@@ -4,7 +4,7 @@
 // anywhere across chunks.
 
 import { type ControlOpHandler, readControlOp } from "../link/control-ops.js";
-import { type FrameHandler, LineFraming, PAYLOAD_SLACK } from "../link/framing.js";
+import { type FrameHandler, LineFraming, LinkParseError, PAYLOAD_SLACK } from "../link/framing.js";
 import { type PendingLinkMsg, readMsgRouting, readSize } from "../link/msg-args.js";
 
 export interface LeafProtocolHandler extends ControlOpHandler {
@@ -17,7 +17,7 @@ export interface LeafProtocolHandler extends ControlOpHandler {
   onMsg(subject: string, reply: string | null, queues: readonly string[], hdrLen: number, payload: Buffer): void;
 }
 
-export class LeafParseError extends Error {
+export class LeafParseError extends LinkParseError {
   override name = "LeafParseError";
 }
 

@@ -17,8 +17,11 @@ export interface PendingPayload {
   readonly size: number;
 }
 
+/** What the server-to-server parsers throw on bytes that break their protocol (each kind has its own subclass, for its name). */
+export class LinkParseError extends Error {}
+
 /** The protocol's parse error type, so framing errors close the connection like any other. */
-export type ParseErrorType = new (message: string) => Error;
+export type ParseErrorType = new (message: string) => LinkParseError;
 
 /** room over max_payload a message may take: its headers (nats-server checks the payload part) and a peer's own larger limit */
 export const PAYLOAD_SLACK = 64 * 1024;

@@ -5,6 +5,8 @@
 // handling, and its close, to itself.
 
 import type { RouteSocket } from "../cluster/transport.js";
+import { ioPhase } from "../io-phase.js";
+import { LinkParseError } from "./framing.js";
 import { type LinkOwner, type LinkSettings, OutboundLink } from "./outbound-link.js";
 
 /** The peer's address as logs and monitoring show it: an IPv4-mapped IPv6 address without its prefix. */
@@ -37,8 +39,34 @@ export abstract class LinkConnection implements LinkOwner {
     this.link = new OutboundLink(socket, this, settings, kindName);
   }
 
+  /** the kind's protocol parser, fed every byte the peer sends */
+  protected abstract readonly parser: { parse(chunk: Buffer): void };
+
   /** Closes the connection: the kind's bookkeeping, then link.close(). */
   abstract close(reason: string): void;
+
+  /** The peer's bytes broke the protocol: the kind logs it and closes as nats-server does. */
+  protected abstract parseFailed(err: LinkParseError): void;
+
+  /** Starts reading the peer's bytes into the parser. */
+  protected readPeer(): void {
+    this.link.listen((chunk: Buffer) => this.onData(chunk));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    // clients given messages from this read are flushed once the I/O phase is over (batched)
+    ioPhase.reading++;
+    try {
+      this.parser.parse(chunk);
+    } catch (err) {
+      if (!(err instanceof LinkParseError)) throw err;
+      this.parseFailed(err);
+    } finally {
+      ioPhase.reading--;
+    }
+  }
 
   get closed(): boolean {
     return this.link.closed;
