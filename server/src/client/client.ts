@@ -20,7 +20,7 @@ import type { ClientHost } from "./host.js";
 import { Liveness } from "./liveness.js";
 import { Outbound } from "./outbound.js";
 import { closedReasonFor } from "./parse-failure.js";
-import { type Publisher, Subscription } from "./subscription.js";
+import { type ClientFacts, type Publisher, Subscription } from "./subscription.js";
 import { msgTrace, payloadTrace, pubTrace } from "./trace.js";
 
 const PONG = Buffer.from("PONG\r\n");
@@ -71,6 +71,11 @@ export class Client implements ClientProtocolHandler, Publisher {
   /** round-trip time in ms, measured by the server's PINGs */
   get rtt(): number {
     return this.liveness.rtt;
+  }
+
+  clientFacts(): ClientFacts {
+    const o = this.opts;
+    return { start: this.start, host: this.host, id: this.cid, user: o.user, name: o.name, lang: o.lang, version: o.version, rtt: this.rtt };
   }
 
   /** "127.0.0.1:52000 - cid:5" as nats-server prefixes client log lines */

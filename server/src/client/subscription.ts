@@ -3,6 +3,21 @@ import type { SubLike } from "../sublist/sublist.js";
 /** Whatever publishes into the sublist: a client connection or an internal (server-side) client. */
 export interface Publisher extends SubscriptionOwner {
   readonly opts: { readonly echo: boolean; readonly noResponders: boolean };
+  /** who published, as an API audit advisory names a client connection (client connections only) */
+  clientFacts?(): ClientFacts;
+}
+
+/** What a client connection tells of itself in nats-server's ClientInfo (API audit advisories). */
+export interface ClientFacts {
+  readonly start: Date;
+  readonly host: string;
+  readonly id: number;
+  readonly user: string;
+  readonly name: string;
+  readonly lang: string;
+  readonly version: string;
+  /** round trip in ms */
+  readonly rtt: number;
 }
 
 /** Whatever owns subscriptions and takes deliveries. */

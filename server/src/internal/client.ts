@@ -14,6 +14,8 @@ export interface InternalMsg {
   /** the header block (`NATS/1.0...\r\n\r\n`) or null */
   readonly headers: Buffer | null;
   readonly data: Buffer;
+  /** who published it (null when not known) */
+  readonly from: Publisher | null;
 }
 
 export type InternalHandler = (msg: InternalMsg, sub: SubscriptionT) => void;
@@ -125,13 +127,13 @@ export class InternalClient implements Publisher {
     return this.host.sublist.hasInterest(subject) || this.host.remoteInterest?.(subject) === true;
   }
 
-  deliver(sub: SubscriptionT, subject: string, reply: string | null, hdrLen: number, payload: Buffer): boolean {
+  deliver(sub: SubscriptionT, subject: string, reply: string | null, hdrLen: number, payload: Buffer, from: Publisher | null = null): boolean {
     const handler = this.handlers.get(sub);
     if (handler === undefined) return false;
     sub.delivered++;
     const headers = hdrLen > 0 ? payload.subarray(0, hdrLen) : null;
     const data = hdrLen > 0 ? payload.subarray(hdrLen) : payload;
-    handler({ subject, reply, headers, data }, sub);
+    handler({ subject, reply, headers, data, from }, sub);
     return true;
   }
 

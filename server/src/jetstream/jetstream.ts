@@ -165,6 +165,7 @@ export class JetStream {
       acks: this.acks,
       log: (level, msg) => this.log(level, msg),
       advisory: (kind, s, cname, body) => this.advisory(`${kind}.${s}.${cname}`, body),
+      metric: (kind, s, cname, body) => this.event(`$JS.EVENT.METRIC.${kind}.${s}.${cname}`, body),
       expire: (consumer) => void this.deleteConsumer(stream, consumer.name, false),
     });
     stream.consumers.set(c.name, c);
@@ -198,11 +199,14 @@ export class JetStream {
 
   async deleteStream(stream: Stream): Promise<void> {
     this.streams.delete(stream.name);
-    for (const c of [...stream.consumers.values()]) if (c instanceof Consumer) await c.stop(true);
+    const consumers = this.consumersOf(stream);
+    for (const c of consumers) await c.stop(true);
     stream.consumers.clear();
     await stream.destroy();
     rmSync(this.streamDir(stream.name), { recursive: true, force: true });
     this.wireLinks();
+    // its consumers went with it: each is announced deleted, as nats-server does
+    for (const c of consumers) this.consumerDeleted(stream, c.name);
     this.advisory(`STREAM.DELETED.${stream.name}`, { type: "io.nats.jetstream.advisory.v1.stream_action", stream: stream.name, action: "delete" });
   }
 
@@ -266,13 +270,17 @@ export class JetStream {
     stream.consumers.delete(name);
     await c.destroy();
     rmSync(join(this.streamDir(stream.name), "obs", name), { recursive: true, force: true });
+    this.consumerDeleted(stream, name);
+    return true;
+  }
+
+  private consumerDeleted(stream: Stream, name: string): void {
     this.advisory(`CONSUMER.DELETED.${stream.name}.${name}`, {
       type: "io.nats.jetstream.advisory.v1.consumer_action",
       stream: stream.name,
       consumer: name,
       action: "delete",
     });
-    return true;
   }
 
   consumersOf(stream: Stream): Consumer[] {
@@ -324,9 +332,13 @@ export class JetStream {
   }
 
   advisory(suffix: string, body: Record<string, unknown>): void {
-    const subject = `$JS.EVENT.ADVISORY.${suffix}`;
+    this.event(`$JS.EVENT.ADVISORY.${suffix}`, body);
+  }
+
+  /** An advisory or metric event, published only when someone listens; `type`, `id` and `timestamp` lead, as nats-server writes them. */
+  private event(subject: string, body: Record<string, unknown>): void {
     if (!this.ic.hasInterest(subject)) return;
-    const full = { ...body, id: randomId(), timestamp: formatUnixNanos(nowUnixNanos()) };
+    const full = { type: body["type"], id: randomId(), timestamp: formatUnixNanos(nowUnixNanos()), ...body };
     this.ic.publish(subject, null, null, Buffer.from(JSON.stringify(full)));
   }
 

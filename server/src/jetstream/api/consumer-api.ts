@@ -7,7 +7,7 @@ import { buildHeaders } from "../headers.js";
 import type { JetStream } from "../jetstream.js";
 import type { Stream } from "../stream/stream.js";
 import { JSErr } from "./errors.js";
-import { parseRFC3339 } from "./json.js";
+import { formatRFC3339Nano, parseRFC3339 } from "./json.js";
 import { CONSUMERS_REQUEST, decodeRequest, PAUSE_REQUEST } from "./requests.js";
 import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
 import { storedConfig, streamOf } from "./stream-api.js";
@@ -99,8 +99,11 @@ function pause(js: JetStream, req: ApiRequest): ApiBody {
   const stream = streamOf(js, req.tokens[2]);
   const c = consumerOf(stream, req.tokens[3]);
   const body = decodeRequest<ConsumerPauseRequest>(PAUSE_REQUEST, req.data);
-  const text = body.pause_until ?? "";
-  const until = text !== "" ? Number(parseRFC3339(text).unixNanos / 1_000_000n) : 0;
+  const given = body.pause_until ?? "";
+  const time = given !== "" ? parseRFC3339(given) : null;
+  // written back as nats-server writes a time (RFC 3339 with nanoseconds, trailing zeros cut)
+  const text = time !== null ? formatRFC3339Nano(time) : "";
+  const until = time !== null ? Number(time.unixNanos / 1_000_000n) : 0;
   const paused = until > Date.now();
   c.pause(paused ? until : 0);
   const cfg = { ...c.config };

@@ -2,10 +2,11 @@
 // the request's reply subject with `type` set, or `error` on failure. Handlers may be async
 // (stream creation opens files); answers are sent when they finish.
 
+import type { Publisher } from "../../client/subscription.js";
 import type { InternalMsg } from "../../internal/client.js";
 import type { JetStream } from "../jetstream.js";
 import { type ApiError, isApiError } from "./errors.js";
-import { marshalGo } from "./json.js";
+import { formatUnixNanos, marshalGo } from "./json.js";
 import { apiType } from "./types.js";
 
 export const API_PREFIX = "$JS.API.";
@@ -17,6 +18,8 @@ export interface ApiRequest {
   readonly reply: string | null;
   readonly headers: Buffer | null;
   readonly data: Buffer;
+  /** who sent it (for the API audit advisory) */
+  readonly from: Publisher | null;
 }
 
 /** A handler returns the response body (without `type`), or null when it answers by itself. */
@@ -81,6 +84,7 @@ export class ApiRouter {
       reply: m.reply,
       headers: m.headers !== null ? Buffer.from(m.headers) : null,
       data: Buffer.from(m.data),
+      from: m.from,
     };
     const route = this.routes.find((r) => matches(r.pattern, req.tokens));
     // nats-server serves no other subjects under $JS.API: such requests get no answer
@@ -130,12 +134,31 @@ export class ApiRouter {
     this.js.advisory("API", {
       type: "io.nats.jetstream.advisory.v1.api_audit",
       server: this.js.serverName,
-      client: { acc: "$G" },
+      client: auditClient(req.from, this.js.serverName),
       subject: req.subject,
-      request: req.data.toString("utf8"),
+      // left out when empty, as nats-server does
+      request: req.data.length > 0 ? req.data.toString("utf8") : undefined,
       response: text,
       domain: this.js.domain !== "" ? this.js.domain : undefined,
     });
   }
 }
 
+/**
+ * The `client` of an API audit advisory, in nats-server's ClientInfo order: a client connection
+ * tells who it is; anything else (a request from another server) is named by its account only.
+ */
+function auditClient(from: Publisher | null, serverName: string): Record<string, unknown> {
+  const f = from?.clientFacts?.();
+  if (f === undefined) return { acc: "$G" };
+  const c: Record<string, unknown> = { start: formatUnixNanos(BigInt(f.start.getTime()) * 1_000_000n), host: f.host, id: f.id, acc: "$G" };
+  if (f.user !== "") c["user"] = f.user;
+  if (f.name !== "") c["name"] = f.name;
+  if (f.lang !== "") c["lang"] = f.lang;
+  if (f.version !== "") c["ver"] = f.version;
+  c["rtt"] = Math.round(f.rtt * 1e6);
+  c["server"] = serverName;
+  c["kind"] = "Client";
+  c["client_type"] = "nats";
+  return c;
+}

@@ -47,10 +47,18 @@ function accountInfo(js: JetStream): ApiBody {
   return body;
 }
 
-/** StreamInfo as the info/create/update responses carry it: with the cluster leader. */
-export function streamInfoBody(js: JetStream, stream: Stream, opts: { subjectsFilter?: string; deletedDetails?: boolean } = {}): ApiBody {
+/**
+ * StreamInfo as the info/create/update responses carry it; the cluster leader only with `cluster`
+ * (nats-server on one server sets it in STREAM.INFO, not in the create and update responses).
+ */
+export function streamInfoBody(
+  js: JetStream,
+  stream: Stream,
+  opts: { subjectsFilter?: string; deletedDetails?: boolean; cluster?: boolean } = {},
+): ApiBody {
   const info = stream.info(opts);
-  const body: ApiBody = { config: info.config, created: info.created, state: info.state, cluster: { leader: js.serverName } };
+  const body: ApiBody = { config: info.config, created: info.created, state: info.state };
+  if (opts.cluster !== false) body.cluster = { leader: js.serverName };
   if (info.mirror !== undefined) body.mirror = info.mirror;
   if (info.sources !== undefined) body.sources = info.sources;
   body.ts = info.ts;
@@ -68,14 +76,15 @@ async function streamCreate(js: JetStream, req: ApiRequest): Promise<ApiBody> {
   });
   if ("error" in result) throw new ApiFailure(result.error);
   if (existing !== undefined) {
-    if (result.unchanged === true) return { ...streamInfoBody(js, existing), did_create: false };
+    // nats-server answers an identical create as a new one
+    if (result.unchanged === true) return { ...streamInfoBody(js, existing, { cluster: false }), did_create: true };
     throw new ApiFailure(JSErr.JSStreamNameExistErr());
   }
   if (!js.canReserve(result.config.storage, result.config.max_bytes)) {
     throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
   }
   const stream = await js.createStream(result.config);
-  return { ...streamInfoBody(js, stream), did_create: true };
+  return { ...streamInfoBody(js, stream, { cluster: false }), did_create: true };
 }
 
 function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
@@ -93,7 +102,7 @@ function streamUpdate(js: JetStream, req: ApiRequest): ApiBody {
     throw new ApiFailure(result.config.storage === "memory" ? JSErr.JSMemoryResourcesExceededErr() : JSErr.JSStorageResourcesExceededErr());
   }
   js.updateStream(existing, result.config);
-  return streamInfoBody(js, existing);
+  return streamInfoBody(js, existing, { cluster: false });
 }
 
 function streamInfo(js: JetStream, req: ApiRequest): ApiBody {

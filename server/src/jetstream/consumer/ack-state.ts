@@ -33,6 +33,11 @@ export class AckState {
     return this.pending.has(seq);
   }
 
+  /** When the pending delivery of `seq` went out (ns); undefined when not pending. */
+  pendingDelivery(seq: number): { readonly ts: bigint } | undefined {
+    return this.pending.get(seq);
+  }
+
   deliveries(seq: number): number {
     return this.counts.get(seq) ?? 1;
   }

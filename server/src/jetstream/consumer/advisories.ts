@@ -1,5 +1,5 @@
 // The advisories a consumer publishes about single messages: max deliveries reached, a message
-// terminated (+TERM), a message nak'ed (-NAK).
+// terminated (+TERM), a message nak'ed (-NAK); and the consumer_ack metric of a sampled ack.
 
 import type { ConsumerHost } from "./host.js";
 
@@ -31,6 +31,19 @@ export class ConsumerAdvisories {
       stream_seq: streamSeq,
       deliveries,
       reason,
+    });
+  }
+
+  /** A sampled ack (sample_freq): how long the last delivery took to be acknowledged. */
+  ackSampled(consumerSeq: number, streamSeq: number, ackTimeNs: bigint, deliveries: number): void {
+    this.host.metric("CONSUMER.ACK", this.stream.name, this.consumer, {
+      type: "io.nats.jetstream.metric.v1.consumer_ack",
+      stream: this.stream.name,
+      consumer: this.consumer,
+      consumer_seq: consumerSeq,
+      stream_seq: streamSeq,
+      ack_time: Number(ackTimeNs > 0n ? ackTimeNs : 1n),
+      deliveries,
     });
   }
 

@@ -20,6 +20,7 @@ import { pauseMillis, resumeAfter } from "./pause.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
 import { PushFlow } from "./push.js";
 import { ackWaitMs, queueDueRedeliveries } from "./redelivery.js";
+import { samplingRate, shouldSample } from "./sampling.js";
 import { ProgressSaver } from "./saver.js";
 import { Status, type WaitingRequest } from "./waiting.js";
 
@@ -43,7 +44,7 @@ export class Consumer extends ConsumerCursor implements StreamConsumer {
   private lastAckClock = 0n;
   private lastAckTick = 0;
   /** scratch for parsing ack subjects */
-  private readonly ackSeqs = { sseq: 0, dseq: 0 };
+  private readonly ackSeqs = { dc: 0, sseq: 0, dseq: 0 };
   private pausedUntil = 0;
   private readonly pacer = new Pacer();
   private closed = false;
@@ -296,24 +297,27 @@ export class Consumer extends ConsumerCursor implements StreamConsumer {
     let changed = false;
     switch (ack.kind) {
       case "ack":
-        changed = this.ackSeq(sseq, now);
+        changed = this.ackSeq(sseq, now, seqs);
         break;
       case "term":
-        changed = this.ackSeq(sseq, now);
-        this.advisories.terminated(dseq, sseq, this.acks.deliveries(sseq), ack.reason);
+        changed = this.ackSeq(sseq, now, null);
+        // as nats-server: told whether or not it was pending, with the ack subject's delivery count
+        this.advisories.terminated(dseq, sseq, seqs.dc, ack.reason);
         break;
       case "nak": {
         if (this.acks.isPending(sseq)) {
+          this.advisories.naked(dseq, sseq, seqs.dc);
           const delayMs = Number(ack.delayNs / 1_000_000n);
           if (delayMs > 0) {
             const deadline = Date.now() + delayMs;
             this.acks.setDeadline(sseq, deadline);
             this.armRedelivery(deadline);
           } else {
-            this.acks.redeliverNow(sseq);
+            // due now: redelivered, or parked once delivered max_deliver times
+            this.acks.setDeadline(sseq, now);
+            queueDueRedeliveries(this.acks, this.config, now, this.advisories);
             this.kick();
           }
-          this.advisories.naked(dseq, sseq, this.acks.deliveries(sseq));
         }
         break;
       }
@@ -322,7 +326,7 @@ export class Consumer extends ConsumerCursor implements StreamConsumer {
         break;
       }
       case "next":
-        changed = this.ackSeq(sseq, now);
+        changed = this.ackSeq(sseq, now, seqs);
         if (m.reply !== null && !this.isPush) this.addPullRequest(m.reply, ack.request);
         break;
     }
@@ -341,10 +345,20 @@ export class Consumer extends ConsumerCursor implements StreamConsumer {
     }
   }
 
-  private ackSeq(sseq: number, now: number): boolean {
+  /**
+   * Acks `sseq` (with ack all, everything below it too). `sampled`: the ack subject's numbers when
+   * sample_freq may sample this ack (+ACK, +NXT), which the consumer_ack metric reports as given.
+   */
+  private ackSeq(sseq: number, now: number, sampled: { readonly dc: number; readonly dseq: number } | null): boolean {
     if (this.ackNone) return false;
+    // nats-server samples explicit acks only
+    const rate = sampled !== null && this.config.ack_policy === "explicit" ? samplingRate(this.config.sample_freq) : 0;
+    const delivery = rate > 0 ? this.acks.pendingDelivery(sseq) : undefined;
     const acked = this.acks.ack(sseq, this.config.ack_policy === "all", this.deliveredSseq, this.dseq);
     if (acked.length === 0) return false;
+    if (sampled !== null && delivery !== undefined && shouldSample(rate)) {
+      this.advisories.ackSampled(sampled.dseq, sseq, nowUnixNanos() - delivery.ts, sampled.dc);
+    }
     // one precise clock reading per millisecond (acks come in bursts), never before the last delivery
     if (this.lastAckTick !== now) {
       this.lastAckTick = now;

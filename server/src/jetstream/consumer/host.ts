@@ -11,6 +11,8 @@ export interface ConsumerHost {
   readonly acks: PrefixShortcut;
   log(level: "INF" | "WRN" | "ERR" | "DBG", msg: string): void;
   advisory(kind: string, stream: string, consumer: string, body: Record<string, unknown>): void;
+  /** a metric on $JS.EVENT.METRIC.<kind>.<stream>.<consumer> (ack sampling) */
+  metric(kind: string, stream: string, consumer: string, body: Record<string, unknown>): void;
   /** an ephemeral consumer went inactive */
   expire(c: Consumer): void;
 }

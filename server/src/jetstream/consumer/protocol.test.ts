@@ -11,15 +11,15 @@ describe("consumer wire formats", () => {
   });
 
   test("ack subject sequences are read without splitting, as Number() reads tokens", () => {
-    const out = { sseq: -1, dseq: -1 };
+    const out = { dc: -1, sseq: -1, dseq: -1 };
     expect(ackSubjectSeqs(ackSubject("ORDERS", "C1", 2, 10, 7, 1234567890123456789n, 5), out)).toBe(true);
-    expect(out).toEqual({ sseq: 10, dseq: 7 });
+    expect(out).toEqual({ dc: 2, sseq: 10, dseq: 7 });
     expect(ackSubjectSeqs("$JS.ACK.S.C.1.9007199254740993.3.4.5", out)).toBe(true);
     expect(out.sseq).toBe(Number("9007199254740993"));
     expect(ackSubjectSeqs("$JS.ACK.S.C.1.x1.3.4.5", out)).toBe(true);
     expect(out.sseq).toBeNaN();
     expect(ackSubjectSeqs("$JS.ACK.S.C.1..3.4.5.extra", out)).toBe(true);
-    expect(out).toEqual({ sseq: 0, dseq: 3 });
+    expect(out).toEqual({ dc: 1, sseq: 0, dseq: 3 });
     expect(ackSubjectSeqs("$JS.ACK.S.C.1.2.3.4", out)).toBe(false);
   });
 

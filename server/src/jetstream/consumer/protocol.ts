@@ -22,11 +22,13 @@ function tokenNumber(subject: string, start: number, end: number): number {
 }
 
 /**
- * The stream and consumer sequences of a v1 ack subject (its 6th and 7th tokens), written into
- * `out`; false when the subject has fewer than 9 tokens. Scans the subject once, without split().
+ * The delivery count, stream and consumer sequences of a v1 ack subject (its 5th, 6th and 7th
+ * tokens), written into `out`; false when the subject has fewer than 9 tokens. Scans the subject
+ * once, without split().
  */
-export function ackSubjectSeqs(subject: string, out: { sseq: number; dseq: number }): boolean {
+export function ackSubjectSeqs(subject: string, out: { dc: number; sseq: number; dseq: number }): boolean {
   let dots = 0;
+  let s4 = 0;
   let s5 = 0;
   let s6 = 0;
   let s7 = 0;
@@ -34,10 +36,12 @@ export function ackSubjectSeqs(subject: string, out: { sseq: number; dseq: numbe
   for (let i = 0; i < n; i++) {
     if (subject.charCodeAt(i) !== 0x2e) continue;
     dots++;
-    if (dots === 5) s5 = i + 1;
+    if (dots === 4) s4 = i + 1;
+    else if (dots === 5) s5 = i + 1;
     else if (dots === 6) s6 = i + 1;
     else if (dots === 7) s7 = i + 1;
     else if (dots === 8) {
+      out.dc = tokenNumber(subject, s4, s5 - 1);
       out.sseq = tokenNumber(subject, s5, s6 - 1);
       out.dseq = tokenNumber(subject, s6, s7 - 1);
       return true;

@@ -51,7 +51,7 @@ export type StreamCheckResult =
   | {
       /** the config as nats-server returns it (normalized, `_nats.*` metadata set) */
       readonly config: StreamConfig;
-      /** create only: the stream already existed with this very config (did_create false) */
+      /** create only: the stream already existed with this very config (answered as a create) */
       readonly unchanged?: boolean;
     }
   | { readonly error: ApiError };

@@ -1,0 +1,187 @@
+// Differential test of the JetStream events on $JS.EVENT.>: one scenario through the official client
+// (stream created, updated and deleted; consumers with max_deliver and ack sampling: naks up to max
+// deliveries, a term with a reason, sampled acks, an ack after the term, an ack subject with another
+// delivery count; pause and resume; an API error) runs against the reference nats-server and
+// natsts, each fresh.
+// Every event is validated against its jsm.go JSON schema, then masked (ids, times, server ids,
+// per-run numbers) and the two sets compared. They are compared sorted: nats-server sends its
+// events from another goroutine, so their order across subjects is not fixed.
+import { AckPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerConfig, type JsMsg } from "@nats-io/jetstream";
+import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { schemaIds, validateJs } from "../lib/jsschemas.js";
+import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
+import { failure, waitUntil } from "./helpers.js";
+
+const TIME_FIELDS = ["created", "ts", "first_ts", "last_ts", "last_active", "time", "start"];
+/** the audited client: what is the same in both runs, and what only has to be there */
+const CLIENT_KEPT = ["acc", "kind", "client_type", "lang", "name"];
+
+interface Event {
+  readonly subject: string;
+  readonly body: Record<string, unknown>;
+}
+
+function maskTimes(text: string): string {
+  let t = text;
+  for (const f of TIME_FIELDS) t = t.replace(new RegExp(`"${f}":"[^"]*"`, "g"), `"${f}":"<time>"`);
+  return t.replace(/"pause_remaining":\d+/g, '"pause_remaining":<n>');
+}
+
+/** One event as compared: its subject and its body with the per-run values masked. */
+function masked(e: Event, serverId: string): string {
+  const b: Record<string, unknown> = { ...e.body, id: "<id>", timestamp: "<timestamp>" };
+  if ("server" in b) b["server"] = b["server"] === serverId ? "<server>" : b["server"];
+  if (typeof b["client"] === "object" && b["client"] !== null) {
+    const c = b["client"] as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(c).sort()) out[k] = CLIENT_KEPT.includes(k) ? c[k] : "<set>";
+    b["client"] = out;
+  }
+  if (typeof b["response"] === "string") b["response"] = maskTimes(b["response"].split(serverId).join("<server>"));
+  if (typeof b["ack_time"] === "number") b["ack_time"] = b["ack_time"] > 0 ? "<positive>" : b["ack_time"];
+  return `${e.subject} ${JSON.stringify(b)}`;
+}
+
+/** The schema of an event's type (io.nats.jetstream.advisory.v1.nak -> jetstream/advisory/v1/nak). */
+function schemaOf(type: string): string {
+  const m = /^io\.nats\.jetstream\.(advisory|metric)\.v1\.(\w+)$/.exec(type);
+  if (m === null) throw new Error(`unknown event type ${type}`);
+  return `jetstream/${m[1]}/v1/${m[2]}`;
+}
+
+async function scenario(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc, { timeout: 3000 });
+  const js = jetstream(nc, { timeout: 3000 });
+  await jsm.streams.add({ name: "ADV", subjects: ["adv.>"] });
+  await jsm.streams.update("ADV", { subjects: ["adv.>"], max_msgs: 100 });
+  await js.publish("adv.nak", "n");
+  await js.publish("adv.term", "t");
+  await js.publish("adv.ack", "a1");
+  await js.publish("adv.ack", "a2");
+  // one consumer per case, each on its own subject: the next delivery is known whatever the timing
+  const consumer = async (name: string, filter: string, extra: Partial<ConsumerConfig> = {}): Promise<Consumer> => {
+    await jsm.consumers.add("ADV", { durable_name: name, ack_policy: AckPolicy.Explicit, filter_subject: filter, ...extra });
+    return js.consumers.get("ADV", name);
+  };
+  const next = async (c: Consumer): Promise<JsMsg> => {
+    const m = await c.next({ expires: 2000 });
+    if (m === null) throw new Error("no message");
+    return m;
+  };
+  // delivered twice, both nak'ed: the second reaches max_deliver (parked, advisory)
+  const n = await consumer("N", "adv.nak", { max_deliver: 2 });
+  (await next(n)).nak();
+  (await next(n)).nak();
+  // nats-server parks it (and tells) when it next looks for something to deliver
+  if ((await n.next({ expires: 1000 })) !== null) throw new Error("delivered past max_deliver");
+  // terminated with a reason, then acked when no longer pending (sampled, but no metric)
+  const t = await consumer("T", "adv.term", { sample_freq: "100" });
+  const tm = await next(t);
+  tm.term("not for me");
+  await tm.ackAck();
+  // a sampled ack; then an ack on a subject whose delivery count says 7: the metric reports it as given
+  const a = await consumer("A", "adv.ack", { sample_freq: "100%" });
+  await (await next(a)).ackAck();
+  const i = (await next(a)).info;
+  await nc.request(`$JS.ACK.ADV.A.7.${i.streamSequence}.${i.deliverySequence}.${i.timestampNanos}.${i.pending}`, "+ACK", { timeout: 2000 });
+  await jsm.consumers.pause("ADV", "A", new Date("2099-01-01T00:00:00Z"));
+  await jsm.consumers.resume("ADV", "A");
+  await jsm.consumers.delete("ADV", "A");
+  await failure(jsm.streams.info("NOPE"), "info of an unknown stream");
+  await jsm.streams.delete("ADV");
+}
+
+interface Run {
+  readonly events: Event[];
+  readonly serverId: string;
+}
+
+async function run(srv: ServerProcess): Promise<Run> {
+  const nc = await connect({ servers: srv.url, name: "advisories-test" });
+  try {
+    const events: Event[] = [];
+    nc.subscribe("$JS.EVENT.>", {
+      callback: (_err, m: Msg) => {
+        events.push({ subject: m.subject, body: m.json<Record<string, unknown>>() });
+      },
+    });
+    await nc.flush();
+    await scenario(nc);
+    // until no new event came for 300 ms
+    let seen = -1;
+    await waitUntil(() => {
+      const settled = events.length === seen;
+      seen = events.length;
+      return settled;
+    }, 5000, 300);
+    return { events, serverId: nc.info?.server_id ?? "" };
+  } finally {
+    await nc.close();
+  }
+}
+
+let ref: Run;
+let mine: Run;
+
+beforeAll(async () => {
+  const [a, b] = await Promise.all([
+    startServer("reference", { jetstream: true, name: "reference-events" }),
+    startServer("natsts", { jetstream: true, name: "natsts-events" }),
+  ]);
+  [ref, mine] = await Promise.all([run(a), run(b)]);
+}, 60_000);
+
+afterAll(async () => {
+  await stopAll();
+});
+
+describe("JetStream events (reference nats-server vs natsts)", () => {
+  test("the reference run shows what the scenario claims", () => {
+    const types = ref.events.map((e) => `${e.subject.replace(/\.ADV(\.[A-Z])?$/, "")}`);
+    for (const want of [
+      "$JS.EVENT.ADVISORY.API",
+      "$JS.EVENT.ADVISORY.STREAM.CREATED",
+      "$JS.EVENT.ADVISORY.STREAM.UPDATED",
+      "$JS.EVENT.ADVISORY.STREAM.DELETED",
+      "$JS.EVENT.ADVISORY.CONSUMER.CREATED",
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED",
+      "$JS.EVENT.ADVISORY.CONSUMER.MSG_NAKED",
+      "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
+      "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED",
+      "$JS.EVENT.ADVISORY.CONSUMER.PAUSE",
+      "$JS.EVENT.METRIC.CONSUMER.ACK",
+    ]) {
+      expect(types, want).toContain(want);
+    }
+    const metrics = ref.events.filter((e) => e.subject.startsWith("$JS.EVENT.METRIC."));
+    expect(metrics.map((e) => [e.body["consumer"], e.body["stream_seq"], e.body["deliveries"]])).toEqual([["A", 3, 1], ["A", 4, 7]]);
+    const parked = ref.events.filter((e) => e.subject.startsWith("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."));
+    expect(parked.map((e) => [e.body["consumer"], e.body["stream_seq"], e.body["deliveries"]])).toEqual([["N", 1, 2]]);
+  });
+
+  test("every event validates against its JSON schema", () => {
+    const known = new Set(schemaIds());
+    const problems: string[] = [];
+    for (const [label, r] of [["reference", ref], ["natsts", mine]] as const) {
+      for (const e of r.events) {
+        const id = schemaOf(String(e.body["type"]));
+        if (!known.has(id)) problems.push(`${label}: no schema ${id}`);
+        else {
+          for (const p of validateJs(id, e.body)) {
+            // the nak and terminated schemas declare consumer_seq a string; nats-server sends a number
+            if (/^\/consumer_seq must be string/.test(p) && typeof e.body["consumer_seq"] === "number") continue;
+            problems.push(`${label}: ${e.subject}: ${p}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test("natsts sends the same events as nats-server", () => {
+    const want = ref.events.map((e) => masked(e, ref.serverId)).sort();
+    const got = mine.events.map((e) => masked(e, mine.serverId)).sort();
+    expect(got.join("\n")).toBe(want.join("\n"));
+  });
+});
