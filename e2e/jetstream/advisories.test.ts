@@ -6,12 +6,17 @@
 // Every event is validated against its jsm.go JSON schema, then masked (ids, times, server ids,
 // per-run numbers) and the two sets compared. They are compared sorted: nats-server sends its
 // events from another goroutine, so their order across subjects is not fixed.
+// NATSTS_E2E_DUMP=<dir> writes both masked lists to <dir>/events-reference.txt and events-natsts.txt.
 import { AckPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerConfig, type JsMsg } from "@nats-io/jetstream";
 import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { schemaIds, validateJs } from "../lib/jsschemas.js";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { failure, waitUntil } from "./helpers.js";
+import { natsCliPath } from "../lib/tools.js";
+import { failure, storeDir, waitUntil } from "./helpers.js";
 
 const TIME_FIELDS = ["created", "ts", "first_ts", "last_ts", "last_active", "time", "start"];
 /** the audited client: what is the same in both runs, and what only has to be there */
@@ -38,8 +43,14 @@ function masked(e: Event, serverId: string): string {
     for (const k of Object.keys(c).sort()) out[k] = CLIENT_KEPT.includes(k) ? c[k] : "<set>";
     b["client"] = out;
   }
-  if (typeof b["response"] === "string") b["response"] = maskTimes(b["response"].split(serverId).join("<server>"));
-  if (typeof b["ack_time"] === "number") b["ack_time"] = b["ack_time"] > 0 ? "<positive>" : b["ack_time"];
+  for (const k of ["request", "response"]) {
+    // inboxes and snapshot/restore subjects end in random tokens
+    if (typeof b[k] === "string") b[k] = maskTimes(b[k].split(serverId).join("<server>")).replace(/(_INBOX|\$JS\.SNAPSHOT\.RESTORE\.\w+)(\.[A-Za-z0-9]+)+/g, "$1.<random>");
+  }
+  for (const k of ["start", "end"]) if (typeof b[k] === "string") b[k] = "<time>";
+  // restore_complete counts the snapshot's bytes, whose format is each server's own
+  for (const k of ["ack_time", "bytes"]) if (typeof b[k] === "number") b[k] = b[k] > 0 ? "<positive>" : b[k];
+  if (typeof b["state"] === "object" && b["state"] !== null) b["state"] = JSON.parse(maskTimes(JSON.stringify(b["state"]))) as unknown;
   return `${e.subject} ${JSON.stringify(b)}`;
 }
 
@@ -92,12 +103,36 @@ async function scenario(nc: NatsConnection): Promise<void> {
   await jsm.streams.delete("ADV");
 }
 
+/** `nats` (the CLI) against the server; fails on a non-zero exit. */
+function cli(url: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(natsCliPath(), ["-s", url, "--no-context", "--timeout", "5s", ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err === null) resolve();
+      else reject(new Error(`nats ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+/** A stream with a consumer backed up, removed and restored with the CLI (snapshot and restore events). */
+async function backupAndRestore(nc: NatsConnection, url: string, dir: string): Promise<void> {
+  const jsm = await jetstreamManager(nc, { timeout: 3000 });
+  const js = jetstream(nc, { timeout: 3000 });
+  await jsm.streams.add({ name: "BK", subjects: ["bk.>"] });
+  await js.publish("bk.a", "one");
+  await js.publish("bk.b", "two");
+  await jsm.consumers.add("BK", { durable_name: "D", ack_policy: AckPolicy.Explicit });
+  await cli(url, ["stream", "backup", "BK", dir, "--no-progress", "--consumers"]);
+  await cli(url, ["stream", "rm", "BK", "-f"]);
+  await cli(url, ["stream", "restore", dir, "--no-progress"]);
+  await jsm.streams.delete("BK");
+}
+
 interface Run {
   readonly events: Event[];
   readonly serverId: string;
 }
 
-async function run(srv: ServerProcess): Promise<Run> {
+async function run(srv: ServerProcess, backupDir: string): Promise<Run> {
   const nc = await connect({ servers: srv.url, name: "advisories-test" });
   try {
     const events: Event[] = [];
@@ -108,6 +143,7 @@ async function run(srv: ServerProcess): Promise<Run> {
     });
     await nc.flush();
     await scenario(nc);
+    await backupAndRestore(nc, srv.url, backupDir);
     // until no new event came for 300 ms
     let seen = -1;
     await waitUntil(() => {
@@ -123,22 +159,24 @@ async function run(srv: ServerProcess): Promise<Run> {
 
 let ref: Run;
 let mine: Run;
+const work = storeDir("events-backups");
 
 beforeAll(async () => {
   const [a, b] = await Promise.all([
     startServer("reference", { jetstream: true, name: "reference-events" }),
     startServer("natsts", { jetstream: true, name: "natsts-events" }),
   ]);
-  [ref, mine] = await Promise.all([run(a), run(b)]);
+  [ref, mine] = await Promise.all([run(a, `${work.dir}/reference`), run(b, `${work.dir}/natsts`)]);
 }, 60_000);
 
 afterAll(async () => {
   await stopAll();
+  work.remove();
 });
 
 describe("JetStream events (reference nats-server vs natsts)", () => {
   test("the reference run shows what the scenario claims", () => {
-    const types = ref.events.map((e) => `${e.subject.replace(/\.ADV(\.[A-Z])?$/, "")}`);
+    const types = ref.events.map((e) => `${e.subject.replace(/\.(ADV|BK)(\.[A-Z])?$/, "")}`);
     for (const want of [
       "$JS.EVENT.ADVISORY.API",
       "$JS.EVENT.ADVISORY.STREAM.CREATED",
@@ -151,6 +189,10 @@ describe("JetStream events (reference nats-server vs natsts)", () => {
       "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED",
       "$JS.EVENT.ADVISORY.CONSUMER.PAUSE",
       "$JS.EVENT.METRIC.CONSUMER.ACK",
+      "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE",
+      "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_COMPLETE",
+      "$JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE",
+      "$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE",
     ]) {
       expect(types, want).toContain(want);
     }
@@ -171,6 +213,8 @@ describe("JetStream events (reference nats-server vs natsts)", () => {
           for (const p of validateJs(id, e.body)) {
             // the nak and terminated schemas declare consumer_seq a string; nats-server sends a number
             if (/^\/consumer_seq must be string/.test(p) && typeof e.body["consumer_seq"] === "number") continue;
+            // the snapshot_create schema asks for blocks and block_size; nats-server 2.12 sends the stream state
+            if (id.endsWith("/snapshot_create") && /'blocks'|'block_size'|"additionalProperty":"state"/.test(p)) continue;
             problems.push(`${label}: ${e.subject}: ${p}`);
           }
         }
@@ -182,6 +226,34 @@ describe("JetStream events (reference nats-server vs natsts)", () => {
   test("natsts sends the same events as nats-server", () => {
     const want = ref.events.map((e) => masked(e, ref.serverId)).sort();
     const got = mine.events.map((e) => masked(e, mine.serverId)).sort();
-    expect(got.join("\n")).toBe(want.join("\n"));
+    const dump = process.env["NATSTS_E2E_DUMP"];
+    if (dump !== undefined && dump !== "") {
+      mkdirSync(dump, { recursive: true });
+      writeFileSync(join(dump, "events-reference.txt"), want.join("\n"));
+      writeFileSync(join(dump, "events-natsts.txt"), got.join("\n"));
+    }
+    // Deleting a stream that has consumers: nats-server now and then loses some of the deleted
+    // events it sends then (seen with 2.12.15: a stream's and one consumer's, while another
+    // consumer's of the same deletion arrived). natsts must send every one; nats-server's must be
+    // among them. Every other event is compared one for one.
+    const deletion = (line: string): boolean => /^\$JS\.EVENT\.ADVISORY\.(STREAM|CONSUMER)\.DELETED\./.test(line);
+    expect(got.filter((l) => !deletion(l)).join("\n")).toBe(want.filter((l) => !deletion(l)).join("\n"));
+    const deleted = got.filter(deletion);
+    expect(deleted.map((l) => l.slice(0, l.indexOf(" ")))).toEqual([
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED.ADV.A",
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED.ADV.N",
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED.ADV.T",
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED.BK.D",
+      "$JS.EVENT.ADVISORY.CONSUMER.DELETED.BK.D",
+      "$JS.EVENT.ADVISORY.STREAM.DELETED.ADV",
+      "$JS.EVENT.ADVISORY.STREAM.DELETED.BK",
+      "$JS.EVENT.ADVISORY.STREAM.DELETED.BK",
+    ]);
+    const unmatched = [...deleted];
+    for (const l of want.filter(deletion)) {
+      const i = unmatched.indexOf(l);
+      expect(i, `nats-server sent ${l}, natsts did not`).toBeGreaterThanOrEqual(0);
+      unmatched.splice(i, 1);
+    }
   });
 });

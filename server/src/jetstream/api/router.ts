@@ -148,7 +148,7 @@ export class ApiRouter {
  * The `client` of an API audit advisory, in nats-server's ClientInfo order: a client connection
  * tells who it is; anything else (a request from another server) is named by its account only.
  */
-function auditClient(from: Publisher | null, serverName: string): Record<string, unknown> {
+export function auditClient(from: Publisher | null, serverName: string): Record<string, unknown> {
   const f = from?.clientFacts?.();
   if (f === undefined) return { acc: "$G" };
   const c: Record<string, unknown> = { start: formatUnixNanos(BigInt(f.start.getTime()) * 1_000_000n), host: f.host, id: f.id, acc: "$G" };

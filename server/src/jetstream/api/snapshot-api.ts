@@ -12,10 +12,10 @@ import type { Stream } from "../stream/stream.js";
 import { buildHeaders } from "../headers.js";
 import { frame, unframe } from "./snappy-frame.js";
 import { JSErr } from "./errors.js";
-import { marshalGo } from "./json.js";
+import { formatUnixNanos, marshalGo, nowUnixNanos } from "./json.js";
 import { decodeLoose } from "./requests.js";
-import { ApiFailure, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
-import { streamOf } from "./stream-api.js";
+import { ApiFailure, auditClient, type ApiBody, type ApiRequest, type ApiRoute } from "./router.js";
+import { storedConfig, streamOf } from "./stream-api.js";
 import { apiType, type ConsumerConfig, type StreamConfig } from "./types.js";
 
 const MAGIC = Buffer.from("NATSTS-SNAPSHOT-1\n");
@@ -110,12 +110,22 @@ function snapshot(js: JetStream, req: ApiRequest): ApiBody {
   const window = Math.max(chunkSize, body.window_size ?? DEFAULT_WINDOW);
   const data = encodeSnapshot(js, stream, body.no_consumers !== true);
   const info = stream.info();
+  const client = auditClient(req.from, js.serverName);
+  const start = formatUnixNanos(nowUnixNanos());
+  js.advisory(`STREAM.SNAPSHOT_CREATE.${stream.name}`, { type: "io.nats.jetstream.advisory.v1.snapshot_create", stream: stream.name, state: info.state, client });
   // the response goes first; the chunks follow once it is on its way
-  setImmediate(() => sendChunks(js, stream.name, deliver, data, chunkSize, window));
-  return { config: info.config, state: info.state };
+  setImmediate(() =>
+    sendChunks(js, stream.name, deliver, data, chunkSize, window, () => {
+      const end = formatUnixNanos(nowUnixNanos());
+      js.advisory(`STREAM.SNAPSHOT_COMPLETE.${stream.name}`, { type: "io.nats.jetstream.advisory.v1.snapshot_complete", stream: stream.name, start, end, client });
+    }),
+  );
+  // the stored config, without the server's version metadata, as nats-server answers
+  return { config: storedConfig(info.config), state: info.state };
 }
 
-function sendChunks(js: JetStream, streamName: string, deliver: string, data: Buffer, chunkSize: number, window: number): void {
+/** Streams the snapshot to `deliver` with flow control; `done` runs once it ended (sent, or given up). */
+function sendChunks(js: JetStream, streamName: string, deliver: string, data: Buffer, chunkSize: number, window: number, done: () => void): void {
   const id = nuid();
   const ackPrefix = `$JS.SNAPSHOT.ACK.${streamName}.${id}`;
   let offset = 0;
@@ -127,6 +137,7 @@ function sendChunks(js: JetStream, streamName: string, deliver: string, data: Bu
     if (timer !== null) clearTimeout(timer);
     if (sub !== null) js.ic.unsubscribe(sub);
     js.ic.publish(deliver, null, buildHeaders([], status), Buffer.alloc(0));
+    done();
   };
   const pump = (): void => {
     if (timer !== null) clearTimeout(timer);
@@ -177,6 +188,9 @@ function restore(js: JetStream, req: ApiRequest): ApiBody {
   const config = checked.config;
   const deliver = `$JS.SNAPSHOT.RESTORE.${name}.${nuid()}`;
   const chunks: Buffer[] = [];
+  const client = auditClient(req.from, js.serverName);
+  const start = formatUnixNanos(nowUnixNanos());
+  js.advisory(`STREAM.RESTORE_CREATE.${name}`, { type: "io.nats.jetstream.advisory.v1.restore_create", stream: name, client });
   const sub = js.ic.subscribe(deliver, (m) => {
     const reply = m.reply;
     if (m.data.length > 0) {
@@ -185,8 +199,11 @@ function restore(js: JetStream, req: ApiRequest): ApiBody {
       return;
     }
     js.ic.unsubscribe(sub);
-    void finishRestore(js, config, Buffer.concat(chunks)).then(
+    const data = Buffer.concat(chunks);
+    void finishRestore(js, config, data).then(
       (out) => {
+        const end = formatUnixNanos(nowUnixNanos());
+        js.advisory(`STREAM.RESTORE_COMPLETE.${name}`, { type: "io.nats.jetstream.advisory.v1.restore_complete", stream: name, start, end, bytes: data.length, client });
         if (reply !== null) js.ic.publish(reply, null, null, Buffer.from(marshalGo({ type: apiType("stream_create_response"), ...out })));
       },
       (err: unknown) => {
