@@ -8,7 +8,7 @@
 // events from another goroutine, so their order across subjects is not fixed.
 // NATSTS_E2E_DUMP=<dir> writes both masked lists to <dir>/events-reference.txt and events-natsts.txt.
 import { AckPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerConfig, type JsMsg } from "@nats-io/jetstream";
-import { connect, type Msg, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,43 +16,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { schemaIds, validateJs } from "../lib/jsschemas.js";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
 import { natsCliPath } from "../lib/tools.js";
-import { failure, storeDir, waitUntil } from "./helpers.js";
-
-const TIME_FIELDS = ["created", "ts", "first_ts", "last_ts", "last_active", "time", "start"];
-/** the audited client: what is the same in both runs, and what only has to be there */
-const CLIENT_KEPT = ["acc", "kind", "client_type", "lang", "name"];
-
-interface Event {
-  readonly subject: string;
-  readonly body: Record<string, unknown>;
-}
-
-function maskTimes(text: string): string {
-  let t = text;
-  for (const f of TIME_FIELDS) t = t.replace(new RegExp(`"${f}":"[^"]*"`, "g"), `"${f}":"<time>"`);
-  return t.replace(/"pause_remaining":\d+/g, '"pause_remaining":<n>');
-}
-
-/** One event as compared: its subject and its body with the per-run values masked. */
-function masked(e: Event, serverId: string): string {
-  const b: Record<string, unknown> = { ...e.body, id: "<id>", timestamp: "<timestamp>" };
-  if ("server" in b) b["server"] = b["server"] === serverId ? "<server>" : b["server"];
-  if (typeof b["client"] === "object" && b["client"] !== null) {
-    const c = b["client"] as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(c).sort()) out[k] = CLIENT_KEPT.includes(k) ? c[k] : "<set>";
-    b["client"] = out;
-  }
-  for (const k of ["request", "response"]) {
-    // inboxes and snapshot/restore subjects end in random tokens
-    if (typeof b[k] === "string") b[k] = maskTimes(b[k].split(serverId).join("<server>")).replace(/(_INBOX|\$JS\.SNAPSHOT\.RESTORE\.\w+)(\.[A-Za-z0-9]+)+/g, "$1.<random>");
-  }
-  for (const k of ["start", "end"]) if (typeof b[k] === "string") b[k] = "<time>";
-  // restore_complete counts the snapshot's bytes, whose format is each server's own
-  for (const k of ["ack_time", "bytes"]) if (typeof b[k] === "number") b[k] = b[k] > 0 ? "<positive>" : b[k];
-  if (typeof b["state"] === "object" && b["state"] !== null) b["state"] = JSON.parse(maskTimes(JSON.stringify(b["state"]))) as unknown;
-  return `${e.subject} ${JSON.stringify(b)}`;
-}
+import { collectEvents, maskEvent, type EventRun } from "./events.js";
+import { failure, storeDir } from "./helpers.js";
 
 /** The schema of an event's type (io.nats.jetstream.advisory.v1.nak -> jetstream/advisory/v1/nak). */
 function schemaOf(type: string): string {
@@ -127,38 +92,8 @@ async function backupAndRestore(nc: NatsConnection, url: string, dir: string): P
   await jsm.streams.delete("BK");
 }
 
-interface Run {
-  readonly events: Event[];
-  readonly serverId: string;
-}
-
-async function run(srv: ServerProcess, backupDir: string): Promise<Run> {
-  const nc = await connect({ servers: srv.url, name: "advisories-test" });
-  try {
-    const events: Event[] = [];
-    nc.subscribe("$JS.EVENT.>", {
-      callback: (_err, m: Msg) => {
-        events.push({ subject: m.subject, body: m.json<Record<string, unknown>>() });
-      },
-    });
-    await nc.flush();
-    await scenario(nc);
-    await backupAndRestore(nc, srv.url, backupDir);
-    // until no new event came for 300 ms
-    let seen = -1;
-    await waitUntil(() => {
-      const settled = events.length === seen;
-      seen = events.length;
-      return settled;
-    }, 5000, 300);
-    return { events, serverId: nc.info?.server_id ?? "" };
-  } finally {
-    await nc.close();
-  }
-}
-
-let ref: Run;
-let mine: Run;
+let ref: EventRun;
+let mine: EventRun;
 const work = storeDir("events-backups");
 
 beforeAll(async () => {
@@ -166,6 +101,11 @@ beforeAll(async () => {
     startServer("reference", { jetstream: true, name: "reference-events" }),
     startServer("natsts", { jetstream: true, name: "natsts-events" }),
   ]);
+  const run = (srv: ServerProcess, dir: string): Promise<EventRun> =>
+    collectEvents(srv, "advisories-test", "$JS.EVENT.>", async (nc) => {
+      await scenario(nc);
+      await backupAndRestore(nc, srv.url, dir);
+    });
   [ref, mine] = await Promise.all([run(a, `${work.dir}/reference`), run(b, `${work.dir}/natsts`)]);
 }, 60_000);
 
@@ -224,8 +164,8 @@ describe("JetStream events (reference nats-server vs natsts)", () => {
   });
 
   test("natsts sends the same events as nats-server", () => {
-    const want = ref.events.map((e) => masked(e, ref.serverId)).sort();
-    const got = mine.events.map((e) => masked(e, mine.serverId)).sort();
+    const want = ref.events.map((e) => maskEvent(e, ref.serverId)).sort();
+    const got = mine.events.map((e) => maskEvent(e, mine.serverId)).sort();
     const dump = process.env["NATSTS_E2E_DUMP"];
     if (dump !== undefined && dump !== "") {
       mkdirSync(dump, { recursive: true });

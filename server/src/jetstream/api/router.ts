@@ -36,7 +36,7 @@ export interface ApiRoute {
   readonly errorFields?: ApiBody;
   /** not an API call in nats-server's statistics (pull requests go straight to the consumer) */
   readonly uncounted?: boolean;
-  /** counted only when it fails (nats-server counts a successful STREAM.MSG.GET nowhere) */
+  /** counted and audited only when it fails (nats-server answers a successful STREAM.MSG.GET outside its API accounting) */
   readonly countErrorsOnly?: boolean;
 }
 
@@ -102,12 +102,12 @@ export class ApiRouter {
     if (result instanceof Promise) {
       result.then(
         (body) => {
-          if (body !== null) this.respond(req, route.type, body);
+          if (body !== null) this.respond(req, route.type, body, route.countErrorsOnly !== true);
         },
         (err: unknown) => this.fail(req, route, err),
       );
     } else if (result !== null) {
-      this.respond(req, route.type, result);
+      this.respond(req, route.type, result, route.countErrorsOnly !== true);
     }
   }
 
@@ -126,11 +126,12 @@ export class ApiRouter {
     this.respond(req, route.type, { error: { code: 500, err_code: 10003, description: String(err instanceof Error ? err.message : err) } });
   }
 
-  private respond(req: ApiRequest, type: string, body: ApiBody): void {
+  /** Answers the request; `audited`: with the API audit advisory. */
+  private respond(req: ApiRequest, type: string, body: ApiBody, audited = true): void {
     const doc = { type: apiType(type), ...body };
     const text = marshalGo(doc);
     if (req.reply !== null && req.reply !== "") this.js.ic.publish(req.reply, null, null, Buffer.from(text));
-    // the API audit advisory
+    if (!audited) return;
     this.js.advisory("API", {
       type: "io.nats.jetstream.advisory.v1.api_audit",
       server: this.js.serverName,
