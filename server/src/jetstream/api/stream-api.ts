@@ -226,7 +226,8 @@ function msgDelete(js: JetStream, req: ApiRequest): ApiBody {
   const st = stream.store.state();
   // failures of the removal itself are answered but, as in nats-server, not counted as API errors
   if (seq > st.lastSeq) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "stream store EOF" }), false);
-  if (seq === 0) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "no message found" }), false);
+  // below the first sequence (purged, or removed by limits) there is no message; above it, a gap is an unknown sequence
+  if (seq === 0 || seq < st.firstSeq) throw new ApiFailure(JSErr.JSStreamMsgDeleteFailedF({ err: "no message found" }), false);
   if (!stream.removeMsg(seq, body.no_erase !== true)) throw new ApiFailure(JSErr.JSSequenceNotFoundErrF({ seq }), false);
   return { success: true };
 }
