@@ -1,5 +1,5 @@
-// Differential test of the JetStream API as the official KV and object store clients drive it: the
-// same KV and object store work runs against the reference nats-server and natsts, each fresh, and
+// Differential test of the JetStream API as the official KV and object store clients and the nats
+// CLI drive it: the same work runs against the reference nats-server and natsts, each fresh, and
 // every API request and response is read from the API audit advisories ($JS.EVENT.ADVISORY.API,
 // which carry both). The two lists, masked (times, ids, inboxes, the names and nuids the clients
 // generate), must be equal one for one: any difference in a response the clients got shows here,
@@ -8,12 +8,14 @@
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, stopAll } from "../lib/procs.js";
+import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
+import { natsCliPath } from "../lib/tools.js";
 import { collectEvents, maskEvent, type EventRun } from "./events.js";
-import { failure } from "./helpers.js";
+import { failure, storeDir } from "./helpers.js";
 
 async function kvWork(nc: NatsConnection): Promise<void> {
   const kvm = new Kvm(nc);
@@ -48,6 +50,60 @@ async function objWork(nc: NatsConnection): Promise<void> {
   await os.destroy();
 }
 
+/** `nats` (the CLI) against the server; fails on a non-zero exit. */
+function cli(url: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(natsCliPath(), ["-s", url, "--no-context", "--timeout", "5s", ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err === null) resolve();
+      else reject(new Error(`nats ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
+    });
+  });
+}
+
+const work = storeDir("traffic-files");
+
+/** Streams, consumers, KV and objects through the nats CLI, one command after the other. */
+async function cliWork(srv: ServerProcess): Promise<void> {
+  const file = `${work.dir}/f.txt`;
+  writeFileSync(file, "hello\n");
+  for (const args of [
+    ["stream", "add", "ORD", "--subjects", "ord.>", "--defaults", "--max-msgs=1000"],
+    ["stream", "info", "ORD"],
+    ["stream", "ls"],
+    ["stream", "edit", "ORD", "--max-msgs=2000", "-f"],
+    ["pub", "ord.a", "m1"],
+    ["pub", "ord.b", "m2"],
+    ["pub", "ord.a", "m3"],
+    ["stream", "get", "ORD", "2"],
+    ["consumer", "add", "ORD", "C1", "--pull", "--ack", "explicit", "--defaults"],
+    ["consumer", "next", "ORD", "C1", "--count", "2"],
+    ["consumer", "info", "ORD", "C1"],
+    ["consumer", "ls", "ORD"],
+    ["consumer", "rm", "ORD", "C1", "-f"],
+    ["stream", "purge", "ORD", "-f", "--subject", "ord.a"],
+    ["stream", "rmm", "ORD", "1", "-f"],
+    ["stream", "rmm", "ORD", "2", "-f"],
+    ["kv", "add", "CLIKV", "--history", "3"],
+    ["kv", "put", "CLIKV", "k", "v1"],
+    ["kv", "get", "CLIKV", "k"],
+    ["kv", "history", "CLIKV", "k"],
+    ["kv", "ls"],
+    ["kv", "rm", "CLIKV", "-f"],
+    ["object", "add", "CLIOBJ"],
+    ["object", "put", "CLIOBJ", file, "--name", "f.txt"],
+    ["object", "ls", "CLIOBJ"],
+    ["object", "info", "CLIOBJ", "f.txt"],
+    ["object", "rm", "CLIOBJ", "-f"],
+    ["stream", "rm", "ORD", "-f"],
+    ["account", "info"],
+  ]) {
+    // `stream rmm 1` is refused (purged: no message found); the others succeed
+    await cli(srv.url, args).catch((err: unknown) => {
+      if (!(args[1] === "rmm" && args[3] === "1")) throw err;
+    });
+  }
+}
+
 let ref: EventRun;
 let mine: EventRun;
 
@@ -56,18 +112,18 @@ beforeAll(async () => {
     startServer("reference", { jetstream: true, name: "reference-traffic" }),
     startServer("natsts", { jetstream: true, name: "natsts-traffic" }),
   ]);
-  const scenario = async (nc: NatsConnection): Promise<void> => {
-    await kvWork(nc);
-    await objWork(nc);
-  };
-  [ref, mine] = await Promise.all([
-    collectEvents(a, "traffic-test", "$JS.EVENT.ADVISORY.API", scenario),
-    collectEvents(b, "traffic-test", "$JS.EVENT.ADVISORY.API", scenario),
-  ]);
+  const run = (srv: ServerProcess): Promise<EventRun> =>
+    collectEvents(srv, "traffic-test", "$JS.EVENT.ADVISORY.API", async (nc: NatsConnection) => {
+      await kvWork(nc);
+      await objWork(nc);
+      await cliWork(srv);
+    });
+  [ref, mine] = await Promise.all([run(a), run(b)]);
 }, 60_000);
 
 afterAll(async () => {
   await stopAll();
+  work.remove();
 });
 
 /** The names the clients generated in a run (consumer names, object nuids), labelled in order of appearance. */
@@ -88,7 +144,16 @@ function generatedNames(run: EventRun): Map<string, string> {
 describe("JetStream API traffic of the KV and object store clients (reference nats-server vs natsts)", () => {
   test("the reference run shows what the scenario claims", () => {
     const subjects = ref.events.map((e) => String(e.body["subject"]));
-    for (const want of ["$JS.API.STREAM.CREATE.KV_CFG", "$JS.API.STREAM.CREATE.OBJ_FILES", "$JS.API.STREAM.PURGE.OBJ_FILES", "$JS.API.STREAM.DELETE.KV_CFG"]) {
+    for (const want of [
+      "$JS.API.STREAM.CREATE.KV_CFG",
+      "$JS.API.STREAM.CREATE.OBJ_FILES",
+      "$JS.API.STREAM.PURGE.OBJ_FILES",
+      "$JS.API.STREAM.DELETE.KV_CFG",
+      "$JS.API.STREAM.UPDATE.ORD",
+      "$JS.API.STREAM.MSG.DELETE.ORD",
+      "$JS.API.STREAM.CREATE.KV_CLIKV",
+      "$JS.API.STREAM.CREATE.OBJ_CLIOBJ",
+    ]) {
       expect(subjects, want).toContain(want);
     }
     expect(subjects.filter((s) => s.startsWith("$JS.API.CONSUMER.CREATE.")).length).toBeGreaterThanOrEqual(4);
