@@ -25,6 +25,8 @@ export type Step =
       readonly until?: Until;
       /** setup: not part of the transcript, but must not answer with an error */
       readonly hide?: boolean;
+      /** part of the transcript, and must not answer with an error (streams and consumers a case is built on) */
+      readonly mustSucceed?: boolean;
     }
   | {
       readonly kind: "pub";
@@ -67,12 +69,14 @@ export function setupApi(subject: string, body?: Body): Step {
   return { kind: "api", subject, body, hide: true };
 }
 
+/** A stream a case is built on: its create response is compared too, and must not be an error. */
 export function stream(cfg: Record<string, unknown>): Step {
-  return setupApi(`STREAM.CREATE.${String(cfg.name)}`, json(cfg));
+  return { kind: "api", subject: `STREAM.CREATE.${String(cfg.name)}`, body: json(cfg), mustSucceed: true };
 }
 
+/** A consumer a case is built on: its create response is compared too, and must not be an error. */
 export function consumer(streamName: string, name: string, cfg: Record<string, unknown>): Step {
-  return setupApi(`CONSUMER.CREATE.${streamName}.${name}`, { stream_name: streamName, config: { name, ...cfg } });
+  return { kind: "api", subject: `CONSUMER.CREATE.${streamName}.${name}`, body: { stream_name: streamName, config: { name, ...cfg } }, mustSucceed: true };
 }
 
 /** A recorded publish with a reply subject: the PubAck bytes are compared. */
@@ -269,6 +273,42 @@ export const CASES: readonly ApiCase[] = [
       api("CONSUMER.INFO.S.C"),
     ],
     ref: ['"num_redelivered":1', '"num_ack_pending":1'],
+  },
+  {
+    name: "consumer start positions on a stream whose first sequence moved",
+    steps: [
+      stream({ ...S, max_msgs_per_subject: 1 }),
+      ...fill("s.a", 3),
+      ...fill("s.b", 1),
+      consumer("S", "ALL", { deliver_policy: "all" }),
+      consumer("S", "SEQ1", { deliver_policy: "by_start_sequence", opt_start_seq: 1 }),
+      consumer("S", "SEQ4", { deliver_policy: "by_start_sequence", opt_start_seq: 4 }),
+      consumer("S", "SEQ10", { deliver_policy: "by_start_sequence", opt_start_seq: 10 }),
+      consumer("S", "OLD", { deliver_policy: "by_start_time", opt_start_time: "2001-01-01T00:00:00Z" }),
+      consumer("S", "LAST", { deliver_policy: "last" }),
+      consumer("S", "NEW", { deliver_policy: "new" }),
+      consumer("S", "LPS", { deliver_policy: "last_per_subject", filter_subject: "s.>" }),
+      api("CONSUMER.INFO.S.SEQ1"),
+    ],
+    ref: ['"name":"SEQ1"', '"delivered":{"consumer_seq":0,"stream_seq":2}', '"delivered":{"consumer_seq":0,"stream_seq":9}'],
+  },
+  {
+    name: "sourced messages: the Nats-Stream-Source header per filter and transform",
+    steps: [
+      stream({ name: "O", subjects: ["o.>"] }),
+      ...fill("o.a", 1),
+      stream({ name: "S1", sources: [{ name: "O" }] }),
+      stream({ name: "S2", sources: [{ name: "O", filter_subject: "o.*" }] }),
+      stream({ name: "S3", sources: [{ name: "O", subject_transforms: [{ src: "o.>", dest: "x.>" }] }] }),
+      stream({ name: "S4", sources: [{ name: "O", subject_transforms: [{ src: "o.a", dest: "y.a" }, { src: "o.b", dest: "" }] }] }),
+      { kind: "sleep", ms: 1000 },
+      api("STREAM.MSG.GET.S1", { seq: 1 }),
+      api("STREAM.MSG.GET.S2", { seq: 1 }),
+      api("STREAM.MSG.GET.S3", { seq: 1 }),
+      api("STREAM.MSG.GET.S4", { seq: 1 }),
+    ],
+    // "Nats-Stream-Source: O 1 o.> x.> o.a" in base64
+    ref: ['"subject":"x.a"', '"subject":"y.a"', '"hdrs":"TkFUUy8xLjANCk5hdHMtU3RyZWFtLVNvdXJjZTogTyAxIG8uPiB4Lj4gby5hDQoNCg=="'],
   },
   {
     name: "consumer pause and resume",

@@ -275,13 +275,13 @@ async function runCase(side: Side, c: ApiCase, caseIndex: number): Promise<SideR
         if (name !== undefined && !ctx.generated.has(name)) ctx.generated.set(name, `<generated${ctx.generated.size + 1}>`);
       }
     }
-    if (step.hide === true) {
+    if (step.hide === true || (step.kind === "api" && step.mustSucceed === true)) {
       for (const f of stepFrames(k)) {
         const text = f.data.toString("utf8");
         if (text.includes('"error"')) throw new Error(`${side.label}: setup step ${k} (${subject}) failed: ${text}`);
       }
       if (wantsReply && stepFrames(k).length === 0) throw new Error(`${side.label}: setup step ${k} (${subject}) got no answer`);
-      continue;
+      if (step.hide === true) continue;
     }
     const hdrs = step.headers === undefined ? "" : ` [${step.headers.map(([a, b]) => `${a}: ${b}`).join("; ")}]`;
     recorded.push({ k, step, line: `>> ${step.kind === "api" ? `API ${step.subject}` : `PUB ${step.subject}`}${hdrs} ${escapeBytes(body)}` });

@@ -227,8 +227,12 @@ export class JetStream {
       s.links = next;
       for (const l of s.links) {
         const origin = this.streams.get(l.source.name);
-        if (origin !== undefined && origin !== s) l.attach(origin);
-        else l.detach();
+        if (origin !== undefined && origin !== s) {
+          // nats-server sets up a source's or mirror's consumer through its API, which counts the call
+          if (l.attach(origin)) this.apiTotal++;
+        } else {
+          l.detach();
+        }
       }
     }
   }

@@ -30,7 +30,8 @@ export function startPosition(store: StreamStore, cfg: ConsumerConfig, filters: 
     case "new":
       return { sseq: st.lastSeq + 1, lpsQueue: [] };
     case "by_start_sequence":
-      return { sseq: Math.max(1, cfg.opt_start_seq ?? 1), lpsQueue: [] };
+      // a start below the first stored sequence starts at the first
+      return { sseq: Math.max(1, cfg.opt_start_seq ?? 1, st.firstSeq), lpsQueue: [] };
     case "by_start_time": {
       const t = cfg.opt_start_time !== undefined ? parseRFC3339(cfg.opt_start_time).unixNanos : 0n;
       let seq = Math.max(1, st.firstSeq);

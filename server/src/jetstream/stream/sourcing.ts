@@ -27,13 +27,16 @@ export class SourceLink implements StreamConsumer {
     this.name = `__${mirror ? "mirror" : "source"}_${target.name}_${source.name}`;
   }
 
-  /** Binds to the origin (when it exists) and catches up. */
-  attach(origin: Stream): void {
-    if (this.origin === origin) return;
+  /** Binds to the origin (when it exists) and catches up; false when it was bound to it already. */
+  attach(origin: Stream): boolean {
+    if (this.origin === origin) return false;
     this.origin = origin;
     origin.followers.add(this);
     if (this.next === 0) this.next = this.startSeq(origin);
-    this.copy();
+    // catching up starts after the request that made the link is answered, as nats-server's
+    // sourcing starts in the background
+    setImmediate(() => this.copy());
+    return true;
   }
 
   detach(): void {
@@ -96,6 +99,16 @@ export class SourceLink implements StreamConsumer {
     if (this.next < firstSeq) this.next = firstSeq;
   }
 
+  /**
+   * The source's filters and transform destinations as its Nats-Stream-Source headers carry them
+   * (nats-server's format: each list joined by form feeds, ">" for none or an empty dest).
+   */
+  private get headerFilters(): string {
+    const transforms = this.source.subject_transforms ?? [];
+    if (transforms.length > 0) return `${transforms.map((t) => t.src).join("\f")} ${transforms.map((t) => (t.dest !== "" ? t.dest : ">")).join("\f")}`;
+    return `${this.filters()[0] ?? ">"} >`;
+  }
+
   private filters(): string[] {
     const transforms = this.source.subject_transforms ?? [];
     if (transforms.length > 0) return transforms.map((t) => t.src);
@@ -143,16 +156,15 @@ export class SourceLink implements StreamConsumer {
       this.target.storeCopy(subject, m.hdr, m.data, m.seq, m.ts);
       return;
     }
-    const f = this.source.filter_subject ?? ">";
-    const dest = (this.source.subject_transforms ?? [])[0]?.dest ?? ">";
     const base = removeHeaders(m.hdr, ["Nats-Stream-Source"]);
-    const hdr = appendHeaders(base, [["Nats-Stream-Source", `${this.source.name} ${m.seq} ${f !== "" ? f : ">"} ${dest !== "" ? dest : ">"}`]]);
+    const hdr = appendHeaders(base, [["Nats-Stream-Source", `${this.source.name} ${m.seq} ${this.headerFilters} ${m.subject}`]]);
     this.target.storeCopy(subject, hdr, m.data, null, null);
   }
 
   info(): StreamSourceInfo {
     const origin = this.origin;
-    const lag = origin === null ? 0 : Math.max(0, origin.durableSeq - this.next + 1);
+    // nats-server learns the lag from the messages it receives: none yet, no lag
+    const lag = origin === null || this.lastActive === 0n ? 0 : Math.max(0, origin.durableSeq - this.next + 1);
     const info: StreamSourceInfo = {
       name: this.source.name,
       lag,
