@@ -1,10 +1,11 @@
-// Differential test of the JetStream API as the official KV and object store clients and the nats
-// CLI drive it: the same work runs against the reference nats-server and natsts, each fresh, and
+// Differential test of the JetStream API as the official JetStream, KV and object store clients and
+// the nats CLI drive it: the same work runs against the reference nats-server and natsts, each fresh, and
 // every API request and response is read from the API audit advisories ($JS.EVENT.ADVISORY.API,
 // which carry both). The two lists, masked (times, ids, inboxes, the names and nuids the clients
 // generate), must be equal one for one: any difference in a response the clients got shows here,
 // including the ones the clients tolerate.
 // NATSTS_E2E_DUMP=<dir> writes both masked lists to <dir>/traffic-reference.txt and traffic-natsts.txt.
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, ReplayPolicy } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -16,6 +17,40 @@ import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
 import { natsCliPath } from "../lib/tools.js";
 import { collectEvents, maskEvent, type EventRun } from "./events.js";
 import { failure, storeDir } from "./helpers.js";
+
+/** Streams and consumers through @nats-io/jetstream: infos, lists, fetches, ordered consumers, purges, gets. */
+async function jsWork(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc, { timeout: 3000 });
+  const js = jetstream(nc, { timeout: 3000 });
+  await jsm.streams.add({ name: "F", subjects: ["f.>"], max_msgs_per_subject: 3, description: "flows", metadata: { a: "b" } });
+  for (let i = 0; i < 10; i++) await js.publish(`f.${i % 3}`, `m${i}`, { msgID: `id${i}` });
+  await jsm.streams.info("F", { subjects_filter: ">" });
+  await jsm.streams.info("F", { deleted_details: true });
+  await jsm.streams.find("f.1");
+  for await (const _ of jsm.streams.list()) void _;
+  for await (const _ of jsm.streams.names()) void _;
+  await jsm.consumers.add("F", { durable_name: "D", ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.LastPerSubject, filter_subjects: ["f.0", "f.1"], metadata: { x: "y" } });
+  await jsm.consumers.update("F", "D", { description: "upd", max_ack_pending: 10 });
+  for await (const m of await (await js.consumers.get("F", "D")).fetch({ max_messages: 5, expires: 1000 })) m.ack();
+  await jsm.consumers.info("F", "D");
+  // an ordered consumer (its name is generated)
+  for await (const _ of await (await js.consumers.get("F")).fetch({ max_messages: 3, expires: 1000 })) void _;
+  await jsm.consumers.add("F", { durable_name: "P", ack_policy: AckPolicy.Explicit, deliver_subject: "push.here", idle_heartbeat: 5e9, flow_control: true });
+  await jsm.consumers.add("F", {
+    name: "E", ack_policy: AckPolicy.All, inactive_threshold: 60e9, replay_policy: ReplayPolicy.Original, headers_only: true,
+    max_deliver: 3, backoff: [1e9, 2e9], ack_wait: 3e9,
+  });
+  await jsm.streams.purge("F", { filter: "f.2", keep: 1 });
+  await jsm.streams.getMessage("F", { last_by_subj: "f.1" });
+  // gone by the per-subject limit: the client answers null
+  if ((await jsm.streams.getMessage("F", { seq: 1 })) !== null) throw new Error("seq 1 should be gone");
+  await jsm.streams.deleteMessage("F", 10, false);
+  await jsm.streams.update("F", { subjects: ["f.>", "g.>"], max_msgs_per_subject: 5, description: "flows2" });
+  await jsm.consumers.delete("F", "D");
+  await jsm.consumers.pause("F", "P", new Date("2099-06-01T00:00:00Z"));
+  await jsm.streams.delete("F");
+  await jsm.getAccountInfo();
+}
 
 async function kvWork(nc: NatsConnection): Promise<void> {
   const kvm = new Kvm(nc);
@@ -114,6 +149,7 @@ beforeAll(async () => {
   ]);
   const run = (srv: ServerProcess): Promise<EventRun> =>
     collectEvents(srv, "traffic-test", "$JS.EVENT.ADVISORY.API", async (nc: NatsConnection) => {
+      await jsWork(nc);
       await kvWork(nc);
       await objWork(nc);
       await cliWork(srv);
@@ -132,7 +168,9 @@ function generatedNames(run: EventRun): Map<string, string> {
   for (const e of run.events) {
     const subject = String(e.body["subject"]);
     const consumer = /^\$JS\.API\.CONSUMER\.CREATE\.[^.]+\.([^.]+)/.exec(subject);
-    if (consumer?.[1] !== undefined && !names.has(consumer[1])) names.set(consumer[1], `<consumer${names.size + 1}>`);
+    // the scenario's own names are short; the clients generate 8 characters or more
+    const name = consumer?.[1];
+    if (name !== undefined && name.length >= 8 && !names.has(name)) names.set(name, `<consumer${names.size + 1}>`);
     // an object's chunks go to $O.<bucket>.C.<nuid>
     for (const m of `${subject} ${String(e.body["request"] ?? "")}`.matchAll(/\$O\.[^.]+\.C\.([A-Za-z0-9]+)/g)) {
       if (m[1] !== undefined && !names.has(m[1])) names.set(m[1], `<nuid${names.size + 1}>`);
@@ -141,7 +179,7 @@ function generatedNames(run: EventRun): Map<string, string> {
   return names;
 }
 
-describe("JetStream API traffic of the KV and object store clients (reference nats-server vs natsts)", () => {
+describe("JetStream API traffic of the official clients and the nats CLI (reference nats-server vs natsts)", () => {
   test("the reference run shows what the scenario claims", () => {
     const subjects = ref.events.map((e) => String(e.body["subject"]));
     for (const want of [
@@ -153,6 +191,8 @@ describe("JetStream API traffic of the KV and object store clients (reference na
       "$JS.API.STREAM.MSG.DELETE.ORD",
       "$JS.API.STREAM.CREATE.KV_CLIKV",
       "$JS.API.STREAM.CREATE.OBJ_CLIOBJ",
+      "$JS.API.CONSUMER.PAUSE.F.P",
+      "$JS.API.STREAM.MSG.DELETE.F",
     ]) {
       expect(subjects, want).toContain(want);
     }
