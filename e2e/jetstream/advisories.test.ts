@@ -9,15 +9,13 @@
 // NATSTS_E2E_DUMP=<dir> writes both masked lists to <dir>/events-reference.txt and events-natsts.txt.
 import { AckPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerConfig, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { schemaIds, validateJs } from "../lib/jsschemas.js";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { natsCliPath } from "../lib/tools.js";
 import { collectEvents, maskEvent, type EventRun } from "./events.js";
-import { failure, storeDir } from "./helpers.js";
+import { failure, natsCli, storeDir } from "./helpers.js";
 
 /** The schema of an event's type (io.nats.jetstream.advisory.v1.nak -> jetstream/advisory/v1/nak). */
 function schemaOf(type: string): string {
@@ -68,15 +66,6 @@ async function scenario(nc: NatsConnection): Promise<void> {
   await jsm.streams.delete("ADV");
 }
 
-/** `nats` (the CLI) against the server; fails on a non-zero exit. */
-function cli(url: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(natsCliPath(), ["-s", url, "--no-context", "--timeout", "5s", ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err === null) resolve();
-      else reject(new Error(`nats ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
-    });
-  });
-}
 
 /** A stream with a consumer backed up, removed and restored with the CLI (snapshot and restore events). */
 async function backupAndRestore(nc: NatsConnection, url: string, dir: string): Promise<void> {
@@ -86,9 +75,9 @@ async function backupAndRestore(nc: NatsConnection, url: string, dir: string): P
   await js.publish("bk.a", "one");
   await js.publish("bk.b", "two");
   await jsm.consumers.add("BK", { durable_name: "D", ack_policy: AckPolicy.Explicit });
-  await cli(url, ["stream", "backup", "BK", dir, "--no-progress", "--consumers"]);
-  await cli(url, ["stream", "rm", "BK", "-f"]);
-  await cli(url, ["stream", "restore", dir, "--no-progress"]);
+  await natsCli(url, ["stream", "backup", "BK", dir, "--no-progress", "--consumers"]);
+  await natsCli(url, ["stream", "rm", "BK", "-f"]);
+  await natsCli(url, ["stream", "restore", dir, "--no-progress"]);
   await jsm.streams.delete("BK");
 }
 

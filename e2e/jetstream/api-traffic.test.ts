@@ -9,14 +9,12 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, ReplayPolicy } f
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, stopAll, type ServerProcess } from "../lib/procs.js";
-import { natsCliPath } from "../lib/tools.js";
 import { collectEvents, maskEvent, type EventRun } from "./events.js";
-import { failure, storeDir } from "./helpers.js";
+import { failure, natsCli, storeDir } from "./helpers.js";
 
 /** Streams and consumers through @nats-io/jetstream: infos, lists, fetches, ordered consumers, purges, gets. */
 async function jsWork(nc: NatsConnection): Promise<void> {
@@ -85,15 +83,6 @@ async function objWork(nc: NatsConnection): Promise<void> {
   await os.destroy();
 }
 
-/** `nats` (the CLI) against the server; fails on a non-zero exit. */
-function cli(url: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(natsCliPath(), ["-s", url, "--no-context", "--timeout", "5s", ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err === null) resolve();
-      else reject(new Error(`nats ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
-    });
-  });
-}
 
 const work = storeDir("traffic-files");
 
@@ -133,7 +122,7 @@ async function cliWork(srv: ServerProcess): Promise<void> {
     ["account", "info"],
   ]) {
     // `stream rmm 1` is refused (purged: no message found); the others succeed
-    await cli(srv.url, args).catch((err: unknown) => {
+    await natsCli(srv.url, args).catch((err: unknown) => {
       if (!(args[1] === "rmm" && args[3] === "1")) throw err;
     });
   }

@@ -3,12 +3,14 @@
 // The tests target natsts. NATSTS_E2E_JS_TARGET=reference runs the client-level files against the
 // reference nats-server instead, which is how the expectations themselves were checked: a test that
 // fails there tests the wrong thing.
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { startServer, type ServerKind, type ServerProcess, type StartOptions } from "../lib/procs.js";
+import { natsCliPath } from "../lib/tools.js";
 export { mulberry32 } from "../lib/prng.js";
 
 /** The server kind the client-level tests run against (natsts unless NATSTS_E2E_JS_TARGET says otherwise). */
@@ -179,4 +181,14 @@ export async function iterate<T>(
     iter.stop();
     throw err;
   }
+}
+
+/** `nats` (the CLI) against the server at `url`; fails on a non-zero exit. */
+export function natsCli(url: string, args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(natsCliPath(), ["-s", url, "--no-context", "--timeout", "5s", ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err === null) resolve();
+      else reject(new Error(`nats ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
+    });
+  });
 }
