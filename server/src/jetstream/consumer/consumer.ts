@@ -19,7 +19,7 @@ import { Pacer } from "./pacing.js";
 import { pauseMillis, resumeAfter } from "./pause.js";
 import { pendingBytes, PullQueue } from "./pull-queue.js";
 import { PushFlow } from "./push.js";
-import { ackWaitMs, queueDueRedeliveries } from "./redelivery.js";
+import { ackWaitMs, queueDueRedeliveries, redeliverOrPark } from "./redelivery.js";
 import { samplingRate, shouldSample } from "./sampling.js";
 import { ProgressSaver } from "./saver.js";
 import { Status, type WaitingRequest } from "./waiting.js";
@@ -313,9 +313,8 @@ export class Consumer extends ConsumerCursor implements StreamConsumer {
             this.acks.setDeadline(sseq, deadline);
             this.armRedelivery(deadline);
           } else {
-            // due now: redelivered, or parked once delivered max_deliver times
-            this.acks.setDeadline(sseq, now);
-            queueDueRedeliveries(this.acks, this.config, now, this.advisories);
+            // redelivered now, or parked once delivered max_deliver times
+            redeliverOrPark(this.acks, this.config, sseq, this.advisories);
             this.kick();
           }
         }

@@ -16,15 +16,18 @@ export function ackWaitMs(cfg: ConsumerConfig, dc: number): number {
 
 /** Queues the deliveries whose ack deadline passed; those delivered max_deliver times are parked instead. */
 export function queueDueRedeliveries(acks: AckState, cfg: ConsumerConfig, now: number, advisories: ConsumerAdvisories): void {
+  for (const seq of acks.due(now)) redeliverOrPark(acks, cfg, seq, advisories);
+}
+
+/** Queues one pending delivery for redelivery, or parks it once it was delivered max_deliver times. */
+export function redeliverOrPark(acks: AckState, cfg: ConsumerConfig, seq: number, advisories: ConsumerAdvisories): void {
   const maxDeliver = cfg.max_deliver ?? -1;
-  for (const seq of acks.due(now)) {
-    const dc = acks.deliveries(seq);
-    if (maxDeliver > 0 && dc >= maxDeliver) {
-      // parked: no more deliveries, stays unacked
-      acks.setDeadline(seq, Number.POSITIVE_INFINITY);
-      advisories.maxDeliveries(seq, dc);
-      continue;
-    }
-    acks.redeliverNow(seq);
+  const dc = acks.deliveries(seq);
+  if (maxDeliver > 0 && dc >= maxDeliver) {
+    // parked: no more deliveries, stays unacked
+    acks.setDeadline(seq, Number.POSITIVE_INFINITY);
+    advisories.maxDeliveries(seq, dc);
+    return;
   }
+  acks.redeliverNow(seq);
 }
